@@ -1,0 +1,20 @@
+"use client";
+
+import { useActionState } from "react";
+import { SubmitButton } from "@/components/submit-button";
+import { Alert } from "@/components/ui/alert";
+import { FormField } from "@/components/ui/form-field";
+import { forgotPasswordAction, type FormState } from "../actions";
+
+export function ForgotPasswordForm() {
+  const [state, action] = useActionState<FormState, FormData>(forgotPasswordAction, {});
+  if (state.ok) {
+    return <Alert variant="success">If an account exists for that address, we sent it a link to choose a new password. It is valid for one hour.</Alert>;
+  }
+  return (
+    <form action={action} className="grid gap-4" noValidate>
+      <FormField id="email" name="email" type="email" label="Email" autoComplete="email" required defaultValue={state.values?.email} error={state.fieldErrors?.email?.[0]} />
+      <SubmitButton pendingLabel="Sending…">Send reset link</SubmitButton>
+    </form>
+  );
+}

@@ -1,0 +1,48 @@
+import { DashboardNav } from "@/components/dashboard/nav";
+import { TenantSwitcher } from "@/components/dashboard/tenant-switcher";
+import { UserMenu } from "@/components/dashboard/user-menu";
+import { VerifyEmailBanner } from "@/components/dashboard/verify-email-banner";
+import { Logo } from "@/components/logo";
+import { ThemeToggle } from "@/components/theme-toggle";
+import { notFoundOnMissing } from "@/server/api/page-errors";
+import { requireUserId } from "@/server/api/require-user";
+import { getServerApi } from "@/server/api/server";
+
+export default async function TenantDashboardLayout({ children, params }: LayoutProps<"/dashboard/[tenant]">) {
+  const { tenant: slug } = await params;
+  await requireUserId(`/dashboard/${slug}`);
+  const api = await getServerApi();
+  const [tenant, shops, me] = await Promise.all([
+    api.tenants.bySlug({ tenantSlug: slug }).catch(notFoundOnMissing),
+    api.tenants.listMine(),
+    api.users.me(),
+  ]);
+  return (
+    <div className="flex min-h-dvh flex-col">
+      {!me.emailVerified ? <VerifyEmailBanner email={me.email} /> : null}
+      {tenant.status === "suspended" ? (
+        <div role="alert" className="border-b border-destructive/30 bg-destructive/10 px-6 py-2 text-sm text-destructive">
+          This shop is suspended: the storefront is offline and the dashboard is read-only until billing is resolved.
+        </div>
+      ) : null}
+      <header className="flex items-center justify-between gap-4 border-b px-4 py-3 md:px-6">
+        <div className="flex min-w-0 items-center gap-4">
+          <Logo href={`/dashboard/${tenant.slug}`} />
+          <div className="w-48 min-w-0 sm:w-64">
+            <TenantSwitcher current={{ slug: tenant.slug, name: tenant.name, role: tenant.role }} shops={shops} />
+          </div>
+        </div>
+        <div className="flex items-center gap-2">
+          <ThemeToggle />
+          <UserMenu name={me.name} email={me.email} />
+        </div>
+      </header>
+      <div className="flex flex-1 flex-col md:flex-row">
+        <aside className="border-b p-3 md:w-56 md:shrink-0 md:border-r md:border-b-0">
+          <DashboardNav tenantSlug={tenant.slug} />
+        </aside>
+        <main className="min-w-0 flex-1 p-4 md:p-8">{children}</main>
+      </div>
+    </div>
+  );
+}

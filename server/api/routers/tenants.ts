@@ -1,0 +1,21 @@
+import { authedProcedure, createTRPCRouter, tenantProcedure } from "@/server/api/trpc";
+import {
+  createTenant,
+  createTenantInput,
+  getTenant,
+  listTenantsForUser,
+  updateTenantSettings,
+  updateTenantSettingsInput,
+} from "@/server/domain/tenants";
+
+export const tenantsRouter = createTRPCRouter({
+  create: authedProcedure.input(createTenantInput).mutation(({ ctx, input }) => createTenant(ctx, input)),
+  listMine: authedProcedure.query(({ ctx }) => listTenantsForUser(ctx.userId)),
+  bySlug: tenantProcedure({ minRole: "viewer" }).query(async ({ ctx }) => ({
+    ...(await getTenant(ctx.tenantCtx)),
+    role: ctx.tenantCtx.role,
+  })),
+  updateSettings: tenantProcedure({ minRole: "admin" })
+    .input(updateTenantSettingsInput)
+    .mutation(({ ctx, input }) => updateTenantSettings(ctx.tenantCtx, input)),
+});

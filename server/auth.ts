@@ -1,0 +1,77 @@
+import { DrizzleAdapter } from "@auth/drizzle-adapter";
+import NextAuth, { CredentialsSignin, type NextAuthConfig } from "next-auth";
+import Credentials from "next-auth/providers/credentials";
+import GitHub from "next-auth/providers/github";
+import Google from "next-auth/providers/google";
+import { z } from "zod";
+import { db } from "@/server/db/client";
+import { accounts, sessions, users, verificationTokens } from "@/server/db/schema";
+import { DomainError } from "@/server/domain/errors";
+import { verifyCredentials } from "@/server/domain/users";
+import { env } from "@/server/env";
+import { logger } from "@/server/logger";
+
+export class RateLimitedSignIn extends CredentialsSignin {
+  code = "rate_limited";
+}
+
+const credentialsInput = z.object({ email: z.string().min(1).max(254), password: z.string().min(1).max(200) });
+
+function clientIp(request: Request): string | null {
+  const forwarded = request.headers.get("x-forwarded-for")?.split(",")[0]?.trim();
+  return forwarded || request.headers.get("x-real-ip") || null;
+}
+
+const providers: NextAuthConfig["providers"] = [
+  Credentials({
+    credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
+    async authorize(raw, request) {
+      const parsed = credentialsInput.safeParse(raw);
+      if (!parsed.success) return null;
+      try {
+        const user = await verifyCredentials({ ...parsed.data, ip: clientIp(request) });
+        return user ? { id: user.id, name: user.name, email: user.email, image: user.image } : null;
+      } catch (error) {
+        if (error instanceof DomainError && error.code === "rate_limited") throw new RateLimitedSignIn();
+        throw error;
+      }
+    },
+  }),
+];
+if (env.githubAuth) providers.push(GitHub(env.githubAuth));
+if (env.googleAuth) providers.push(Google(env.googleAuth));
+
+/** Which OAuth buttons the sign-in page shows. */
+export const oauthProviders = [
+  ...(env.githubAuth ? [{ id: "github", name: "GitHub" }] : []),
+  ...(env.googleAuth ? [{ id: "google", name: "Google" }] : []),
+];
+
+export const { handlers, auth, signIn, signOut } = NextAuth({
+  adapter: DrizzleAdapter(db, { usersTable: users, accountsTable: accounts, sessionsTable: sessions, verificationTokensTable: verificationTokens }),
+  // Credentials sign-in requires JWT sessions; OAuth accounts still link through the adapter.
+  session: { strategy: "jwt", maxAge: 30 * 24 * 60 * 60 },
+  secret: env.AUTH_SECRET,
+  trustHost: true,
+  // Auth.js cookies are httpOnly and sameSite=lax; Secure whenever the app is served over https.
+  useSecureCookies: env.APP_URL.startsWith("https://"),
+  pages: { signIn: "/sign-in", error: "/sign-in" },
+  providers,
+  logger: {
+    error: (error) => {
+      if (error instanceof CredentialsSignin) return; // a wrong password is not a server error
+      logger.error({ err: error }, "auth error");
+    },
+    warn: (code) => logger.warn({ code }, "auth warning"),
+  },
+  callbacks: {
+    jwt({ token, user }) {
+      if (user?.id) token.sub = user.id;
+      return token;
+    },
+    session({ session, token }) {
+      if (token.sub) session.user.id = token.sub;
+      return session;
+    },
+  },
+});

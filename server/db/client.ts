@@ -1,0 +1,31 @@
+import { drizzle } from "drizzle-orm/postgres-js";
+import postgres from "postgres";
+import { env } from "@/server/env";
+import * as schema from "./schema";
+
+function createClient() {
+  const sql = postgres(env.DATABASE_URL, {
+    max: env.DATABASE_POOL_SIZE,
+    onnotice: () => {},
+    connection: { application_name: "souk" },
+  });
+  return { sql, db: drizzle(sql, { schema, casing: "snake_case" }) };
+}
+
+// One pool per process; survives Next.js hot reloads in development.
+const globalForDb = globalThis as unknown as { soukDb?: ReturnType<typeof createClient> };
+const client = globalForDb.soukDb ?? createClient();
+if (!env.isProduction) globalForDb.soukDb = client;
+
+/** Raw postgres.js client, for health checks and shutdown. Application code uses the doors in tenancy.ts. */
+export const sql = client.sql;
+/** Not exported from server/db: reach the database through withTenant/withSystem. */
+export const db = client.db;
+
+export type Database = typeof db;
+export type Tx = Parameters<Parameters<Database["transaction"]>[0]>[0];
+
+export async function closeDb() {
+  await sql.end({ timeout: 5 });
+  globalForDb.soukDb = undefined;
+}

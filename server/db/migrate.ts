@@ -1,0 +1,18 @@
+import path from "node:path";
+import { drizzle } from "drizzle-orm/postgres-js";
+import { migrate } from "drizzle-orm/postgres-js/migrator";
+import postgres from "postgres";
+
+export const migrationsFolder = path.join(process.cwd(), "drizzle");
+
+/** Applies committed drizzle-kit migrations. Safe to run concurrently and repeatedly. */
+export async function runMigrations(databaseUrl: string) {
+  const sql = postgres(databaseUrl, { max: 1, onnotice: () => {} });
+  try {
+    // Serialise concurrent migrators (several dev processes, test workers).
+    await sql`select pg_advisory_lock(7355608)`;
+    await migrate(drizzle(sql), { migrationsFolder });
+  } finally {
+    await sql.end({ timeout: 5 });
+  }
+}

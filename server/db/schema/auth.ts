@@ -1,0 +1,107 @@
+import { sql } from "drizzle-orm";
+import {
+  boolean,
+  index,
+  integer,
+  pgEnum,
+  pgPolicy,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
+import { createdAt, currentTenantId, id, tenantRole, timestamps } from "./columns";
+
+/** Users are global (one person, many shops). Inside a tenant only fellow members are visible. */
+export const users = pgTable(
+  "users",
+  {
+    id: id().primaryKey(),
+    name: text(),
+    /** Stored lower-cased; compared lower-cased. */
+    email: text().notNull(),
+    emailVerified: timestamp({ withTimezone: true, mode: "date" }),
+    image: text(),
+    passwordHash: text(),
+    isPlatformAdmin: boolean().notNull().default(false),
+    ...timestamps,
+  },
+  (t) => [
+    uniqueIndex("users_email_key").on(t.email),
+    pgPolicy("members_of_current_tenant", {
+      for: "select",
+      to: tenantRole,
+      using: sql`exists (select 1 from memberships m where m.user_id = ${t.id} and m.tenant_id = ${currentTenantId})`,
+    }),
+  ],
+);
+
+/** Auth.js OAuth accounts (GitHub, Google) linked to a user. */
+export const accounts = pgTable(
+  "accounts",
+  {
+    userId: uuid()
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    type: text().notNull(),
+    provider: text().notNull(),
+    providerAccountId: text().notNull(),
+    refresh_token: text(),
+    access_token: text(),
+    expires_at: integer(),
+    token_type: text(),
+    scope: text(),
+    id_token: text(),
+    session_state: text(),
+  },
+  (t) => [primaryKey({ columns: [t.provider, t.providerAccountId] }), index().on(t.userId)],
+);
+
+/** Required by the Auth.js adapter; sessions themselves are signed JWT cookies. */
+export const sessions = pgTable("sessions", {
+  sessionToken: text().primaryKey(),
+  userId: uuid()
+    .notNull()
+    .references(() => users.id, { onDelete: "cascade" }),
+  expires: timestamp({ mode: "date" }).notNull(),
+});
+
+export const verificationTokens = pgTable(
+  "verification_tokens",
+  {
+    identifier: text().notNull(),
+    token: text().notNull(),
+    expires: timestamp({ mode: "date" }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.identifier, t.token] })],
+);
+
+export const authTokenPurpose = pgEnum("auth_token_purpose", ["verify_email", "reset_password"]);
+
+/** Single-use, expiring links for email verification and password reset. Only the hash is stored. */
+export const authTokens = pgTable(
+  "auth_tokens",
+  {
+    tokenHash: text().primaryKey(),
+    userId: uuid()
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    purpose: authTokenPurpose().notNull(),
+    expiresAt: timestamp({ withTimezone: true, mode: "date" }).notNull(),
+    usedAt: timestamp({ withTimezone: true, mode: "date" }),
+    createdAt: createdAt(),
+  },
+  (t) => [index().on(t.userId, t.purpose)],
+);
+
+/** Failed sign-in counters per email and per IP, shared by every web instance. */
+export const signInThrottle = pgTable("sign_in_throttle", {
+  key: text().primaryKey(),
+  failures: integer().notNull().default(0),
+  windowStartedAt: timestamp({ withTimezone: true, mode: "date" }).notNull().defaultNow(),
+  lockedUntil: timestamp({ withTimezone: true, mode: "date" }),
+});
+
+export type User = typeof users.$inferSelect;

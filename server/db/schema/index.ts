@@ -1,0 +1,5 @@
+export * from "./columns";
+export * from "./auth";
+export * from "./tenants";
+export * from "./audit";
+export * from "./mail";

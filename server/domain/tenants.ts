@@ -1,0 +1,126 @@
+import { and, asc, eq, ne } from "drizzle-orm";
+import { z } from "zod";
+import { memberships, tenants, type MembershipRole, type Tenant } from "@/server/db/schema";
+import { withSystem } from "@/server/db/tenancy";
+import { recordAudit } from "./audit";
+import type { Actor, TenantContext } from "./context";
+import { DomainError, fieldError, isUniqueViolation } from "./errors";
+import { isCurrencyCode } from "./money";
+import { slugify } from "@/lib/slug";
+
+/** Paths that must never be a shop's slug (they are routes or hostnames). */
+const reservedSlugs = new Set([
+  "admin", "api", "app", "auth", "billing", "dashboard", "dev", "docs", "help", "mail", "new",
+  "onboarding", "s", "settings", "sign-in", "sign-up", "static", "status", "support", "www",
+]);
+
+export const slugInput = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .min(3, "Use at least 3 characters")
+  .max(40, "Use at most 40 characters")
+  .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, "Use lowercase letters, digits and single hyphens")
+  .refine((s) => !reservedSlugs.has(s), "This address is reserved");
+
+export const currencyInput = z
+  .string()
+  .trim()
+  .toUpperCase()
+  .refine(isCurrencyCode, "Unknown currency code (use ISO 4217, e.g. EUR)");
+
+export const tenantNameInput = z.string().trim().min(2, "Use at least 2 characters").max(80, "Use at most 80 characters");
+
+export const brandColorInput = z.string().regex(/^#[0-9a-fA-F]{6}$/, "Use a hex colour like #0f766e");
+
+export const createTenantInput = z.object({
+  name: tenantNameInput,
+  slug: slugInput.optional(),
+  defaultCurrency: currencyInput.default("EUR"),
+});
+
+export const updateTenantSettingsInput = z
+  .object({
+    name: tenantNameInput.optional(),
+    defaultCurrency: currencyInput.optional(),
+    brandColor: brandColorInput.nullable().optional(),
+  })
+  .refine((v) => Object.values(v).some((x) => x !== undefined), "Nothing to update");
+
+export type TenantSummary = Pick<Tenant, "id" | "slug" | "name" | "status" | "plan"> & { role: MembershipRole };
+
+/** Creates a shop; the creator becomes its owner. */
+export async function createTenant(actor: Actor & { userId: string }, input: z.output<typeof createTenantInput>): Promise<Tenant> {
+  const slug = input.slug ?? slugify(input.name);
+  const parsed = slugInput.safeParse(slug);
+  if (!parsed.success) throw fieldError("slug", parsed.error.issues[0]?.message ?? "Choose another address");
+  return withSystem("create-tenant", async (tx) => {
+    let tenant: Tenant | undefined;
+    try {
+      [tenant] = await tx
+        .insert(tenants)
+        .values({ slug: parsed.data, name: input.name, defaultCurrency: input.defaultCurrency, status: "active" })
+        .returning();
+    } catch (error) {
+      if (isUniqueViolation(error, "tenants_slug_key")) throw fieldError("slug", "This address is already taken");
+      throw error;
+    }
+    if (!tenant) throw new Error("insert returned no row");
+    await tx.insert(memberships).values({ tenantId: tenant.id, userId: actor.userId, role: "owner" });
+    await recordAudit(tx, actor, { tenantId: tenant.id, action: "tenant.created", targetType: "tenant", targetId: tenant.id, metadata: { slug: tenant.slug, name: tenant.name } });
+    return tenant;
+  });
+}
+
+/** The user's shops, across tenants (hence the system door), oldest first. */
+export async function listTenantsForUser(userId: string): Promise<TenantSummary[]> {
+  return withSystem("list-my-tenants", (tx) =>
+    tx
+      .select({ id: tenants.id, slug: tenants.slug, name: tenants.name, status: tenants.status, plan: tenants.plan, role: memberships.role })
+      .from(memberships)
+      .innerJoin(tenants, eq(tenants.id, memberships.tenantId))
+      .where(and(eq(memberships.userId, userId), ne(tenants.status, "deleted")))
+      .orderBy(asc(memberships.createdAt)),
+  );
+}
+
+/**
+ * Resolves a shop slug to the user's membership in it. Returns null both when
+ * the shop does not exist and when the user is not a member, so callers cannot
+ * tell the two apart.
+ */
+export async function findMembership(userId: string, slug: string): Promise<{ tenant: Tenant; role: MembershipRole } | null> {
+  const [row] = await withSystem("resolve-membership", (tx) =>
+    tx
+      .select({ tenant: tenants, role: memberships.role })
+      .from(memberships)
+      .innerJoin(tenants, eq(tenants.id, memberships.tenantId))
+      .where(and(eq(memberships.userId, userId), eq(tenants.slug, slug), ne(tenants.status, "deleted"))),
+  );
+  return row ?? null;
+}
+
+export async function getTenant(ctx: TenantContext): Promise<Tenant> {
+  const [tenant] = await ctx.tx.select().from(tenants).where(eq(tenants.id, ctx.tenantId));
+  if (!tenant) throw new DomainError("not_found", "Shop not found");
+  return tenant;
+}
+
+export async function updateTenantSettings(ctx: TenantContext, input: z.output<typeof updateTenantSettingsInput>): Promise<Tenant> {
+  const current = await getTenant(ctx);
+  const branding = input.brandColor === undefined ? current.branding : { ...current.branding, primaryColor: input.brandColor ?? undefined };
+  const [updated] = await ctx.tx
+    .update(tenants)
+    .set({ name: input.name ?? current.name, defaultCurrency: input.defaultCurrency ?? current.defaultCurrency, branding })
+    .where(eq(tenants.id, ctx.tenantId))
+    .returning();
+  if (!updated) throw new DomainError("not_found", "Shop not found");
+  await recordAudit(ctx.tx, ctx, {
+    tenantId: ctx.tenantId,
+    action: "tenant.settings_updated",
+    targetType: "tenant",
+    targetId: ctx.tenantId,
+    metadata: { changes: input, previous: { name: current.name, defaultCurrency: current.defaultCurrency, brandColor: current.branding.primaryColor ?? null } },
+  });
+  return updated;
+}

@@ -1,0 +1,192 @@
+import { createHash, randomBytes } from "node:crypto";
+import { and, eq, gt, isNull } from "drizzle-orm";
+import { z } from "zod";
+import { authTokens, users, type User } from "@/server/db/schema";
+import { withSystem, type Tx } from "@/server/db/tenancy";
+import { env } from "@/server/env";
+import { sendMail } from "@/server/integrations/mail";
+import { recordAudit } from "./audit";
+import type { Actor } from "./context";
+import { DomainError, fieldError, isUniqueViolation } from "./errors";
+import { burnVerifyTime, hashPassword, PASSWORD_MIN_LENGTH, verifyPassword } from "./passwords";
+import { assertNotThrottled, clearSignInFailures, recordSignInFailure } from "./sign-in-throttle";
+
+export const emailInput = z
+  .email({ message: "Enter a valid email address" })
+  .max(254)
+  .transform((e) => e.trim().toLowerCase());
+
+export const passwordInput = z
+  .string()
+  .min(PASSWORD_MIN_LENGTH, `Use at least ${PASSWORD_MIN_LENGTH} characters`)
+  .max(200, "Use at most 200 characters");
+
+export const nameInput = z.string().trim().min(1, "Enter your name").max(80, "Use at most 80 characters");
+
+export const signUpInput = z.object({ name: nameInput, email: emailInput, password: passwordInput });
+export const updateProfileInput = z.object({ name: nameInput });
+
+export type PublicUser = Pick<User, "id" | "name" | "email" | "emailVerified" | "image" | "isPlatformAdmin">;
+const publicColumns = {
+  id: users.id,
+  name: users.name,
+  email: users.email,
+  emailVerified: users.emailVerified,
+  image: users.image,
+  isPlatformAdmin: users.isPlatformAdmin,
+};
+
+const TOKEN_TTL = { verify_email: 24 * 60, reset_password: 60 } as const; // minutes
+
+function hashToken(token: string) {
+  return createHash("sha256").update(token).digest("hex");
+}
+
+async function issueToken(tx: Tx, userId: string, purpose: keyof typeof TOKEN_TTL): Promise<string> {
+  const token = randomBytes(32).toString("base64url");
+  await tx.insert(authTokens).values({
+    tokenHash: hashToken(token),
+    userId,
+    purpose,
+    expiresAt: new Date(Date.now() + TOKEN_TTL[purpose] * 60_000),
+  });
+  return token;
+}
+
+/** Marks a token used and returns its user, or null when unknown, used or expired. */
+async function consumeToken(tx: Tx, token: string, purpose: keyof typeof TOKEN_TTL): Promise<string | null> {
+  const [row] = await tx
+    .update(authTokens)
+    .set({ usedAt: new Date() })
+    .where(
+      and(
+        eq(authTokens.tokenHash, hashToken(token)),
+        eq(authTokens.purpose, purpose),
+        isNull(authTokens.usedAt),
+        gt(authTokens.expiresAt, new Date()),
+      ),
+    )
+    .returning({ userId: authTokens.userId });
+  return row?.userId ?? null;
+}
+
+async function sendVerificationMail(email: string, token: string) {
+  const link = `${env.APP_URL}/verify-email?token=${encodeURIComponent(token)}`;
+  await sendMail({
+    to: email,
+    subject: "Verify your email for Souk",
+    text: `Welcome to Souk!\n\nConfirm your email address by opening this link within 24 hours:\n${link}\n\nIf you did not sign up, ignore this message.`,
+    html: `<p>Welcome to Souk!</p><p><a href="${link}">Confirm your email address</a> (valid for 24 hours).</p><p>If you did not sign up, ignore this message.</p>`,
+  });
+}
+
+export async function signUp(input: z.output<typeof signUpInput>, actor: Omit<Actor, "userId">): Promise<PublicUser> {
+  const passwordHash = await hashPassword(input.password);
+  const { user, token } = await withSystem("sign-up", async (tx) => {
+    let created: PublicUser | undefined;
+    try {
+      [created] = await tx
+        .insert(users)
+        .values({ name: input.name, email: input.email, passwordHash })
+        .returning(publicColumns);
+    } catch (error) {
+      if (isUniqueViolation(error, "users_email_key")) {
+        throw fieldError("email", "An account with this email already exists. Sign in instead.");
+      }
+      throw error;
+    }
+    if (!created) throw new Error("insert returned no row");
+    await recordAudit(tx, { ...actor, userId: created.id }, { tenantId: null, action: "user.signed_up", targetType: "user", targetId: created.id });
+    return { user: created, token: await issueToken(tx, created.id, "verify_email") };
+  });
+  await sendVerificationMail(user.email, token);
+  return user;
+}
+
+export type CredentialsCheck = { email: string; password: string; ip: string | null };
+
+/**
+ * Checks email and password for sign-in. Throws `rate_limited` when the email or
+ * IP is locked out; returns null for wrong credentials (and counts the failure).
+ */
+export async function verifyCredentials({ email, password, ip }: CredentialsCheck): Promise<PublicUser | null> {
+  const normalized = email.trim().toLowerCase();
+  const keys = { email: normalized, ip };
+  await withSystem("sign-in-throttle", (tx) => assertNotThrottled(tx, keys));
+  const [row] = await withSystem("sign-in", (tx) =>
+    tx.select({ ...publicColumns, passwordHash: users.passwordHash }).from(users).where(eq(users.email, normalized)),
+  );
+  const ok = row?.passwordHash ? await verifyPassword(row.passwordHash, password) : (await burnVerifyTime(password), false);
+  if (!row || !ok) {
+    await withSystem("sign-in-throttle", (tx) => recordSignInFailure(tx, keys));
+    return null;
+  }
+  await withSystem("sign-in-throttle", (tx) => clearSignInFailures(tx, normalized));
+  const { passwordHash: _omit, ...user } = row;
+  return user;
+}
+
+export async function getUser(userId: string): Promise<PublicUser | null> {
+  const [row] = await withSystem("get-user", (tx) => tx.select(publicColumns).from(users).where(eq(users.id, userId)));
+  return row ?? null;
+}
+
+export async function updateProfile(actor: Actor & { userId: string }, input: z.output<typeof updateProfileInput>): Promise<PublicUser> {
+  return withSystem("update-profile", async (tx) => {
+    const [row] = await tx.update(users).set({ name: input.name }).where(eq(users.id, actor.userId)).returning(publicColumns);
+    if (!row) throw new DomainError("not_found", "Your account no longer exists");
+    await recordAudit(tx, actor, { tenantId: null, action: "user.profile_updated", targetType: "user", targetId: row.id, metadata: { name: input.name } });
+    return row;
+  });
+}
+
+export async function verifyEmail(token: string): Promise<boolean> {
+  return withSystem("verify-email", async (tx) => {
+    const userId = await consumeToken(tx, token, "verify_email");
+    if (!userId) return false;
+    await tx.update(users).set({ emailVerified: new Date() }).where(eq(users.id, userId));
+    await recordAudit(tx, { userId }, { tenantId: null, action: "user.email_verified", targetType: "user", targetId: userId });
+    return true;
+  });
+}
+
+export async function resendVerification(userId: string): Promise<void> {
+  const user = await getUser(userId);
+  if (!user || user.emailVerified) return;
+  const token = await withSystem("resend-verification", (tx) => issueToken(tx, user.id, "verify_email"));
+  await sendVerificationMail(user.email, token);
+}
+
+/** Always succeeds from the caller's point of view, so it cannot be used to probe for accounts. */
+export async function requestPasswordReset(email: string): Promise<void> {
+  const normalized = email.trim().toLowerCase();
+  const token = await withSystem("password-reset", async (tx) => {
+    const [user] = await tx.select({ id: users.id }).from(users).where(eq(users.email, normalized));
+    return user ? issueToken(tx, user.id, "reset_password") : null;
+  });
+  if (!token) return;
+  const link = `${env.APP_URL}/reset-password?token=${encodeURIComponent(token)}`;
+  await sendMail({
+    to: normalized,
+    subject: "Reset your Souk password",
+    text: `Someone asked to reset the password of your Souk account.\n\nChoose a new password within one hour:\n${link}\n\nIf it was not you, ignore this message; your password is unchanged.`,
+    html: `<p>Someone asked to reset the password of your Souk account.</p><p><a href="${link}">Choose a new password</a> (valid for one hour).</p><p>If it was not you, ignore this message; your password is unchanged.</p>`,
+  });
+}
+
+export const resetPasswordInput = z.object({ token: z.string().min(1), password: passwordInput });
+
+export async function resetPassword(input: z.output<typeof resetPasswordInput>): Promise<void> {
+  const passwordHash = await hashPassword(input.password);
+  await withSystem("password-reset", async (tx) => {
+    const userId = await consumeToken(tx, input.token, "reset_password");
+    if (!userId) throw new DomainError("bad_request", "This reset link is invalid or has expired. Ask for a new one.");
+    const [user] = await tx
+      .update(users)
+      .set({ passwordHash, emailVerified: new Date() }) // the link proved the address
+      .where(eq(users.id, userId))
+      .returning({ email: users.email });
+    if (user) await clearSignInFailures(tx, user.email);
+    await recordAudit(tx, { userId }, { tenantId: null, action: "user.password_reset", targetType: "user", targetId: userId });
+  });
+}

@@ -1,0 +1,37 @@
+import packageJson from "@/package.json";
+import { sql } from "@/server/db/client";
+
+const startedAt = Date.now();
+
+export type DependencyStatus = "ok" | "down";
+
+async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function checkDatabase(): Promise<DependencyStatus> {
+  try {
+    await withTimeout(sql`select 1`, 2000);
+    return "ok";
+  } catch {
+    return "down";
+  }
+}
+
+export async function getHealth() {
+  const db = await checkDatabase();
+  return {
+    status: db === "ok" ? ("ok" as const) : ("degraded" as const),
+    db,
+    version: packageJson.version,
+    uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
+  };
+}
