@@ -1,0 +1,67 @@
+import { expect, test } from "@playwright/test";
+import { createShop, PASSWORD, signIn, signUp, unique } from "./helpers";
+
+test("sign up, create a shop, rename it, sign out and back in", async ({ page }) => {
+  const slug = unique("e2e-shop");
+  const email = `${slug}@example.test`;
+  await signUp(page, { name: "Ada Merchant", email });
+  await createShop(page, { name: "Ada's Atelier", slug });
+  await expect(page.getByRole("heading", { level: 1, name: "Ada's Atelier" })).toBeVisible();
+  for (const area of ["Catalog", "Storefront", "Team", "Billing", "Settings"]) {
+    await expect(page.getByRole("navigation", { name: "Shop" }).getByRole("link", { name: area })).toBeVisible();
+  }
+
+  await page.getByRole("navigation", { name: "Shop" }).getByRole("link", { name: "Settings" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Settings" })).toBeVisible();
+  await page.getByLabel("Shop name").fill("Ada's Renamed Atelier");
+  await page.getByRole("button", { name: "Save settings" }).click();
+  await expect(page.getByText("Settings saved")).toBeVisible();
+  await expect(page.getByTestId("current-shop-name")).toHaveText("Ada's Renamed Atelier");
+
+  await page.getByRole("button", { name: "Account menu" }).click();
+  await page.getByRole("menuitem", { name: "Sign out" }).click();
+  await expect(page).toHaveURL(/\/sign-in/);
+
+  await page.goto(`/dashboard/${slug}`);
+  await expect(page).toHaveURL(/\/sign-in\?callbackUrl=/);
+
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(new RegExp(`/dashboard/${slug}$`));
+  await expect(page.getByRole("heading", { level: 1, name: "Ada's Renamed Atelier" })).toBeVisible();
+});
+
+test("a wrong password shows an error and does not sign in", async ({ page }) => {
+  const slug = unique("e2e-wrong");
+  const email = `${slug}@example.test`;
+  await signUp(page, { name: "Bo", email });
+  await page.context().clearCookies();
+  await signIn(page, email, "not-the-password");
+  await expect(page.getByRole("alert")).toHaveText("Wrong email or password.");
+  await expect(page).toHaveURL(/\/sign-in/);
+  await page.goto("/dashboard");
+  await expect(page).toHaveURL(/\/sign-in/);
+});
+
+test("an invalid sign-up shows field messages", async ({ page }) => {
+  await page.goto("/sign-up");
+  await page.getByLabel("Your name").fill("Cy");
+  await page.getByLabel("Email").fill("not-an-email");
+  await page.getByLabel("Password").fill("short");
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page.getByText("Enter a valid email address")).toBeVisible();
+  await expect(page.getByText("Use at least 10 characters")).toBeVisible();
+  await expect(page).toHaveURL(/\/sign-up/);
+});
+
+test("another user's shop is not found", async ({ page }) => {
+  const slug = unique("e2e-private");
+  await signUp(page, { name: "Dee", email: `${slug}@example.test` });
+  await createShop(page, { name: "Private Shop", slug });
+  await page.context().clearCookies();
+  await signUp(page, { name: "Eve", email: `${unique("eve")}@example.test` });
+  const response = await page.goto(`/dashboard/${slug}`);
+  expect(response?.status()).toBe(404);
+  await expect(page.getByRole("heading", { name: "Page not found" })).toBeVisible();
+});

@@ -1,0 +1,89 @@
+/**
+ * npm run test:e2e — Playwright against the production build, on a fresh database.
+ *
+ * 1. PostgreSQL: TEST_DATABASE_URL's server when set, else an embedded one in a temp dir.
+ * 2. A new database for this run, migrated.
+ * 3. `next build` (skip with E2E_SKIP_BUILD=1 when .next is already built with this env).
+ * 4. `next start` on a free port; wait for /api/health.
+ * 5. `playwright test` with E2E_BASE_URL; then everything is stopped and dropped.
+ * Extra arguments go to Playwright: npm run test:e2e -- e2e/auth.spec.ts
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { runMigrations } from "../server/db/migrate";
+import { createDatabase, databaseUrl, dropDatabase, startEmbeddedPostgres, type RunningPostgres } from "./lib/postgres";
+import { freePort, waitForHttp } from "./lib/ports";
+
+const root = process.cwd();
+const nextBin = path.join(root, "node_modules/next/dist/bin/next");
+const playwrightBin = path.join(root, "node_modules/@playwright/test/cli.js");
+
+function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { env, stdio: "inherit" });
+    child.on("exit", (code) => resolve(code ?? 1));
+  });
+}
+
+async function main(): Promise<number> {
+  let embedded: RunningPostgres | undefined;
+  let tempDir: string | undefined;
+  let server: ChildProcess | undefined;
+  let adminUrl = process.env.TEST_DATABASE_URL;
+  const dbName = `souk_e2e_${process.pid}`;
+  try {
+    if (!adminUrl) {
+      tempDir = mkdtempSync(path.join(os.tmpdir(), "souk-e2e-pg-"));
+      embedded = await startEmbeddedPostgres({ dataDir: tempDir, port: await freePort(), persistent: false, quiet: true });
+      adminUrl = embedded.adminUrl;
+    }
+    await dropDatabase(adminUrl, dbName);
+    await createDatabase(adminUrl, dbName);
+    const url = databaseUrl(adminUrl, dbName);
+    await runMigrations(url);
+
+    const port = Number(process.env.E2E_PORT ?? (await freePort()));
+    const baseUrl = `http://127.0.0.1:${port}`;
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      NODE_ENV: "production",
+      DATABASE_URL: url,
+      AUTH_SECRET: process.env.AUTH_SECRET ?? "e2e-secret-that-is-long-enough-for-auth-js",
+      APP_URL: baseUrl,
+      DEV_MAILBOX: "true",
+      LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
+      PORT: String(port),
+      NEXT_TELEMETRY_DISABLED: "1",
+    };
+
+    if (process.env.E2E_SKIP_BUILD !== "1") {
+      console.log("[e2e] next build…");
+      const code = await run(process.execPath, [nextBin, "build"], env);
+      if (code !== 0) return code;
+    }
+
+    console.log(`[e2e] next start on ${baseUrl}`);
+    server = spawn(process.execPath, [nextBin, "start", "--port", String(port), "--hostname", "127.0.0.1"], { env, stdio: ["ignore", "inherit", "inherit"] });
+    await waitForHttp(`${baseUrl}/api/health`, 120_000);
+
+    return await run(process.execPath, [playwrightBin, "test", ...process.argv.slice(2)], { ...env, E2E_BASE_URL: baseUrl });
+  } finally {
+    if (server && server.exitCode === null) {
+      server.kill("SIGTERM");
+      await new Promise((r) => server!.once("exit", r));
+    }
+    if (adminUrl) await dropDatabase(adminUrl, dbName).catch(() => {});
+    await embedded?.stop().catch(() => {});
+    if (tempDir) rmSync(tempDir, { recursive: true, force: true });
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
