@@ -7,7 +7,7 @@
  *    under .data/postgres (kept across restarts).
  * 4. Generates AUTH_SECRET once into .data/ when unset.
  * 5. Applies migrations and seeds the demo shop (idempotent).
- * 6. Starts Next.js, waits until /api/health answers, prints the URLs.
+ * 6. Starts the job worker and Next.js, waits until /api/health answers, prints the URLs.
  * Ctrl-C stops every child, then the embedded database.
  */
 import { spawn, type ChildProcess } from "node:child_process";
@@ -123,6 +123,9 @@ async function main() {
   const { closeDb } = await import("../server/db/client");
   await seedDemo();
   await closeDb();
+
+  log("starting the job worker…");
+  startChild("worker", process.execPath, [path.join(root, "node_modules/tsx/dist/cli.mjs"), "server/jobs/worker.ts"], env);
 
   log("starting Next.js…");
   startChild("next", process.execPath, [path.join(root, "node_modules/next/dist/bin/next"), "dev", "--port", String(port)], env);

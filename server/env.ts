@@ -30,6 +30,7 @@ const schema = z
     MAIL_FROM: z.string().default("Souk <no-reply@souk.local>"),
     DEV_MAILBOX: bool.optional(),
     BASE_DOMAIN: z.string().default("localhost"),
+    WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(5),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   })
   .transform((e) => ({

@@ -1,0 +1,30 @@
+import type { TaskList } from "graphile-worker";
+import { logger } from "@/server/logger";
+import type { JobDefinition } from "./define";
+
+/** Every background job. Add new ones here; the worker and tests read this list. */
+export const jobs: JobDefinition[] = [];
+
+/** graphile-worker tasks: payloads are validated; a payload that can never succeed is logged and dropped, not retried forever. */
+export function taskList(definitions: JobDefinition[] = jobs): TaskList {
+  return Object.fromEntries(
+    definitions.map((job) => [
+      job.name,
+      async (payload: unknown, helpers) => {
+        const parsed = job.schema.safeParse(payload);
+        if (!parsed.success) {
+          logger.error({ job: job.name, jobId: helpers.job.id, issues: parsed.error.issues }, "invalid job payload; dropped");
+          return;
+        }
+        await job.handle(parsed.data, helpers);
+      },
+    ]),
+  );
+}
+
+export function crontab(definitions: JobDefinition[] = jobs): string {
+  return definitions
+    .filter((job) => job.cron)
+    .map((job) => `${job.cron} ${job.name} ?max=3`)
+    .join("\n");
+}

@@ -1,0 +1,28 @@
+/**
+ * npm run worker — processes background jobs (graphile-worker over PostgreSQL).
+ * Any number of workers may run; they coordinate through the database.
+ */
+import { run } from "graphile-worker";
+import { env } from "@/server/env";
+import { logger } from "@/server/logger";
+import { crontab, taskList } from "./index";
+
+const runner = await run({
+  connectionString: env.DATABASE_URL,
+  concurrency: env.WORKER_CONCURRENCY,
+  noHandleSignals: true,
+  pollInterval: 1000,
+  taskList: taskList(),
+  crontab: crontab(),
+  logger: undefined,
+});
+logger.info({ concurrency: env.WORKER_CONCURRENCY }, "worker started");
+
+async function stop(signal: string) {
+  logger.info({ signal }, "worker stopping");
+  await runner.stop();
+  process.exit(0);
+}
+process.on("SIGINT", () => void stop("SIGINT"));
+process.on("SIGTERM", () => void stop("SIGTERM"));
+await runner.promise;
