@@ -38,7 +38,7 @@ test("a wrong password shows an error and does not sign in", async ({ page }) =>
   await signUp(page, { name: "Bo", email });
   await page.context().clearCookies();
   await signIn(page, email, "not-the-password");
-  await expect(page.getByRole("alert")).toHaveText("Wrong email or password.");
+  await expect(page.getByRole("alert").filter({ hasText: "Wrong email or password." })).toBeVisible();
   await expect(page).toHaveURL(/\/sign-in/);
   await page.goto("/dashboard");
   await expect(page).toHaveURL(/\/sign-in/);
