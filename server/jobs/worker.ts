@@ -2,7 +2,7 @@
  * npm run worker — processes background jobs (graphile-worker over PostgreSQL).
  * Any number of workers may run; they coordinate through the database.
  */
-import { run } from "graphile-worker";
+import { parseCrontab, run } from "graphile-worker";
 import { env } from "@/server/env";
 import { logger } from "@/server/logger";
 import { crontab, taskList } from "./index";
@@ -13,7 +13,8 @@ const runner = await run({
   noHandleSignals: true,
   pollInterval: 1000,
   taskList: taskList(),
-  crontab: crontab(),
+  // Parsed here so an empty schedule does not make graphile-worker look for a crontab file.
+  parsedCronItems: parseCrontab(crontab()),
   logger: undefined,
 });
 logger.info({ concurrency: env.WORKER_CONCURRENCY }, "worker started");
