@@ -55,13 +55,35 @@ test("an invalid sign-up shows field messages", async ({ page }) => {
   await expect(page).toHaveURL(/\/sign-up/);
 });
 
-test("another user's shop is not found", async ({ page }) => {
+test("another user's shop can be neither read nor changed, in the UI or through tRPC", async ({ page }) => {
   const slug = unique("e2e-private");
   await signUp(page, { name: "Dee", email: `${slug}@example.test` });
   await createShop(page, { name: "Private Shop", slug });
   await page.context().clearCookies();
-  await signUp(page, { name: "Eve", email: `${unique("eve")}@example.test` });
-  const response = await page.goto(`/dashboard/${slug}`);
-  expect(response?.status()).toBe(404);
-  await expect(page.getByRole("heading", { name: "Page not found" })).toBeVisible();
+  const eveSlug = unique("e2e-eve");
+  await signUp(page, { name: "Eve", email: `${eveSlug}@example.test` });
+  await createShop(page, { name: "Eve Shop", slug: eveSlug });
+
+  for (const path of [`/dashboard/${slug}`, `/dashboard/${slug}/settings`]) {
+    const response = await page.goto(path);
+    expect(response?.status()).toBe(404);
+    await expect(page.getByRole("heading", { name: "Page not found" })).toBeVisible();
+  }
+
+  // Eve's own session cookie, calling the API directly.
+  const input = encodeURIComponent(JSON.stringify({ json: { tenantSlug: slug } }));
+  const read = await page.request.get(`/api/trpc/tenants.bySlug?input=${input}`);
+  expect(read.status()).toBe(404);
+  const write = await page.request.post("/api/trpc/tenants.updateSettings", {
+    data: { json: { tenantSlug: slug, name: "Taken over" } },
+  });
+  expect(write.status()).toBe(404);
+  const mine = await page.request.get(`/api/trpc/tenants.listMine`);
+  expect(JSON.stringify(await mine.json())).not.toContain(slug);
+
+  // Dee's shop is unchanged.
+  await page.context().clearCookies();
+  await signIn(page, `${slug}@example.test`);
+  await expect(page).toHaveURL(new RegExp(`/dashboard/${slug}$`));
+  await expect(page.getByRole("heading", { level: 1, name: "Private Shop" })).toBeVisible();
 });

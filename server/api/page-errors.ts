@@ -1,9 +1,14 @@
 import "server-only";
 import { TRPCError } from "@trpc/server";
-import { notFound } from "next/navigation";
+import { notFound, redirect } from "next/navigation";
 
-/** For Server Components: a NOT_FOUND from a procedure renders the 404 page. */
-export function notFoundOnMissing(error: unknown): never {
+/**
+ * For Server Components calling procedures: NOT_FOUND renders the 404 page and
+ * UNAUTHORIZED (e.g. a page rendering while its layout signs the user out)
+ * goes to sign-in; anything else reaches the error boundary.
+ */
+export function rethrowForPage(error: unknown): never {
   if (error instanceof TRPCError && error.code === "NOT_FOUND") notFound();
+  if (error instanceof TRPCError && error.code === "UNAUTHORIZED") redirect("/sign-in");
   throw error;
 }

@@ -4,7 +4,7 @@ import { UserMenu } from "@/components/dashboard/user-menu";
 import { VerifyEmailBanner } from "@/components/dashboard/verify-email-banner";
 import { Logo } from "@/components/logo";
 import { ThemeToggle } from "@/components/theme-toggle";
-import { notFoundOnMissing } from "@/server/api/page-errors";
+import { rethrowForPage } from "@/server/api/page-errors";
 import { requireUserId } from "@/server/api/require-user";
 import { getServerApi } from "@/server/api/server";
 
@@ -13,7 +13,7 @@ export default async function TenantDashboardLayout({ children, params }: Layout
   await requireUserId(`/dashboard/${slug}`);
   const api = await getServerApi();
   const [tenant, shops, me] = await Promise.all([
-    api.tenants.bySlug({ tenantSlug: slug }).catch(notFoundOnMissing),
+    api.tenants.bySlug({ tenantSlug: slug }).catch(rethrowForPage),
     api.tenants.listMine(),
     api.users.me(),
   ]);

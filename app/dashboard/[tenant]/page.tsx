@@ -4,7 +4,7 @@ import Link from "next/link";
 import { PageHeader } from "@/components/dashboard/page-header";
 import { Badge } from "@/components/ui/badge";
 import { Card, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
-import { notFoundOnMissing } from "@/server/api/page-errors";
+import { rethrowForPage } from "@/server/api/page-errors";
 import { getServerApi } from "@/server/api/server";
 
 export const metadata: Metadata = { title: "Overview" };
@@ -13,7 +13,7 @@ const statusVariant = { active: "success", suspended: "danger", failed: "danger"
 
 export default async function OverviewPage({ params }: PageProps<"/dashboard/[tenant]">) {
   const { tenant: slug } = await params;
-  const tenant = await (await getServerApi()).tenants.bySlug({ tenantSlug: slug }).catch(notFoundOnMissing);
+  const tenant = await (await getServerApi()).tenants.bySlug({ tenantSlug: slug }).catch(rethrowForPage);
   const next = [
     { href: "catalog", title: "Add your first products", text: "Build your catalog with prices and images." },
     { href: "storefront", title: "Brand your storefront", text: "Logo, colours and a welcome message." },

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { PageHeader } from "@/components/dashboard/page-header";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
-import { notFoundOnMissing } from "@/server/api/page-errors";
+import { rethrowForPage } from "@/server/api/page-errors";
 import { getServerApi } from "@/server/api/server";
 import { roleAtLeast } from "@/server/domain/context";
 import { ProfileForm } from "./profile-form";
@@ -14,7 +14,7 @@ const commonCurrencies = ["EUR", "USD", "GBP", "CHF", "SEK", "NOK", "DKK", "PLN"
 export default async function SettingsPage({ params }: PageProps<"/dashboard/[tenant]/settings">) {
   const { tenant: slug } = await params;
   const api = await getServerApi();
-  const [tenant, me] = await Promise.all([api.tenants.bySlug({ tenantSlug: slug }).catch(notFoundOnMissing), api.users.me()]);
+  const [tenant, me] = await Promise.all([api.tenants.bySlug({ tenantSlug: slug }).catch(rethrowForPage), api.users.me().catch(rethrowForPage)]);
   return (
     <>
       <PageHeader title="Settings" description="Your shop's name, currency and brand, and your own profile." />
