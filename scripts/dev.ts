@@ -7,7 +7,11 @@
  *    under .data/postgres (kept across restarts).
  * 4. Generates AUTH_SECRET once into .data/ when unset.
  * 5. Applies migrations and seeds the demo shop (idempotent).
- * 6. Starts the job worker and Next.js, waits until /api/health answers, prints the URLs.
+ * 6. Without STRIPE_SECRET_KEY, starts the local Stripe emulator (STRIPE_EMULATOR_PORT, default
+ *    12111) sending signed webhooks to this app.
+ * 7. Without S3_ENDPOINT, starts s3rver (data under .data/s3, port S3RVER_PORT, default 4569)
+ *    with the media bucket created, and points the app at it.
+ * 8. Starts the job worker and Next.js, waits until /api/health answers, prints the URLs.
  * Ctrl-C stops every child, then the embedded database.
  */
 import { spawn, type ChildProcess } from "node:child_process";
@@ -16,6 +20,8 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { canConnect, createDatabase, databaseUrl, startEmbeddedPostgres, type RunningPostgres } from "./lib/postgres";
 import { isPortFree, waitForHttp } from "./lib/ports";
+import { startStripeEmulator, type StripeEmulator } from "./stripe-emulator/server";
+import { startLocalS3, type LocalS3 } from "./lib/s3rver-local";
 
 const root = process.cwd();
 const dataDir = path.join(root, ".data");
@@ -25,6 +31,8 @@ const port = Number(process.env.PORT ?? 3000);
 const embeddedPgPort = Number(process.env.EMBEDDED_POSTGRES_PORT ?? 54329);
 const children: ChildProcess[] = [];
 let embedded: RunningPostgres | undefined;
+let stripeEmulator: StripeEmulator | undefined;
+let localS3: LocalS3 | undefined;
 let stopping = false;
 
 function log(message: string) {
@@ -58,6 +66,8 @@ async function shutdown(code = 0) {
         }),
     ),
   );
+  await stripeEmulator?.close().catch(() => {});
+  await localS3?.stop().catch(() => {});
   if (embedded) await embedded.stop().catch(() => {});
   process.exit(code);
 }
@@ -116,6 +126,26 @@ async function main() {
   };
   Object.assign(process.env, env);
 
+  if (!process.env.STRIPE_SECRET_KEY) {
+    const stripePort = Number(process.env.STRIPE_EMULATOR_PORT ?? 12111);
+    if (!(await isPortFree(stripePort, "127.0.0.1"))) fail(`Port ${stripePort} (Stripe emulator) is in use. Stop it, or set STRIPE_EMULATOR_PORT.`);
+    const webhookSecret = process.env.STRIPE_WEBHOOK_SECRET ?? "whsec_souk_local_emulator";
+    stripeEmulator = await startStripeEmulator({ port: stripePort, webhookUrl: `http://127.0.0.1:${port}/api/webhooks/stripe`, webhookSecret });
+    Object.assign(env, { STRIPE_API_BASE: stripeEmulator.url, STRIPE_WEBHOOK_SECRET: webhookSecret });
+    Object.assign(process.env, env);
+    log(`Stripe emulator on ${stripeEmulator.url} (no STRIPE_SECRET_KEY; webhooks → /api/webhooks/stripe)`);
+  }
+
+  if (!process.env.S3_ENDPOINT) {
+    const s3Port = Number(process.env.S3RVER_PORT ?? 4569);
+    if (!(await isPortFree(s3Port, "127.0.0.1"))) fail(`Port ${s3Port} (s3rver) is in use. Stop it, or set S3RVER_PORT.`);
+    mkdirSync(path.join(dataDir, "s3"), { recursive: true });
+    localS3 = await startLocalS3({ directory: path.join(dataDir, "s3"), port: s3Port, bucket: process.env.S3_BUCKET ?? "souk-media" });
+    Object.assign(env, { S3_ENDPOINT: localS3.endpoint, S3_BUCKET: localS3.bucket });
+    Object.assign(process.env, env);
+    log(`s3rver on ${localS3.endpoint}, bucket ${localS3.bucket} (no S3_ENDPOINT; data in .data/s3)`);
+  }
+
   log("applying migrations…");
   const { runMigrations } = await import("../server/db/migrate");
   await runMigrations(databaseUrlValue);
@@ -141,6 +171,8 @@ async function main() {
   Demo sign-in     ${DEMO_OWNER.email} / ${DEMO_OWNER.password}
   Mailbox          ${appUrl}/dev/mailbox
   Health           ${appUrl}/api/health
+  Stripe           ${stripeEmulator ? `local emulator ${stripeEmulator.url} (test controls under /_emulator/)` : "STRIPE_SECRET_KEY"}
+  Media (S3)       ${localS3 ? `s3rver ${localS3.endpoint}/${localS3.bucket} (.data/s3)` : "S3_ENDPOINT / AWS S3"}
   Database         ${embedded ? "embedded PostgreSQL (.data/postgres)" : "DATABASE_URL"}
 
   Press Ctrl-C to stop.

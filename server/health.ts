@@ -1,5 +1,6 @@
 import packageJson from "@/package.json";
 import { sql } from "@/server/db/client";
+import { checkBucket } from "@/server/integrations/s3";
 
 const startedAt = Date.now();
 
@@ -26,11 +27,21 @@ async function checkDatabase(): Promise<DependencyStatus> {
   }
 }
 
+async function checkStorage(): Promise<DependencyStatus> {
+  try {
+    await withTimeout(checkBucket(), 2000);
+    return "ok";
+  } catch {
+    return "down";
+  }
+}
+
 export async function getHealth() {
-  const db = await checkDatabase();
+  const [db, s3] = await Promise.all([checkDatabase(), checkStorage()]);
   return {
-    status: db === "ok" ? ("ok" as const) : ("degraded" as const),
+    status: db === "ok" && s3 === "ok" ? ("ok" as const) : ("degraded" as const),
     db,
+    s3,
     version: packageJson.version,
     uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
   };

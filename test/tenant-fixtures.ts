@@ -1,17 +1,34 @@
 import type { PublicUser } from "@/server/domain/users";
 import type { Tenant } from "@/server/db/schema";
-import { withTenant } from "@/server/db/tenancy";
+import { withSystem, withTenant } from "@/server/db/tenancy";
+import { subscriptions } from "@/server/db/schema";
 import { recordAudit } from "@/server/domain/audit";
+import { categories, mediaAssets, products, storefrontSettings, visits } from "@/server/db/schema";
 
 /**
  * Rows for every tenant table, created the way the product creates them. The
  * isolation test derives the list of tenant tables from the database and fails
  * for any table without rows here: a new tenant table needs a fixture below.
  *
- * Already covered by makeTenant(): tenants, memberships, audit_log.
+ * Already covered by makeTenant(): tenants, memberships, audit_log, provisioning_logs (trial provisioning).
  */
 export async function createTenantFixtures(tenant: Tenant, owner: PublicUser): Promise<void> {
   await withTenant(tenant.id, (tx) =>
     recordAudit(tx, { userId: owner.id }, { tenantId: tenant.id, action: "fixture.created", targetType: "fixture" }),
+  );
+  // Catalog, media, storefront and visits (issue 3), through the tenant door.
+  await withTenant(tenant.id, async (tx) => {
+    const [category] = await tx.insert(categories).values({ tenantId: tenant.id, name: "Fixture category", slug: "fixture-category" }).returning();
+    const [product] = await tx
+      .insert(products)
+      .values({ tenantId: tenant.id, categoryId: category!.id, name: "Fixture product", slug: "fixture-product", price: "1.000", status: "published" })
+      .returning();
+    await tx.insert(mediaAssets).values({ tenantId: tenant.id, productId: product!.id, objectKey: `tenants/${tenant.id}/media/fixture.png`, contentType: "image/png", bytes: 1, status: "ready" });
+    await tx.insert(storefrontSettings).values({ tenantId: tenant.id, tagline: "Fixture" });
+    await tx.insert(visits).values({ tenantId: tenant.id, path: "/", visitorId: "fixture-visitor", productId: product!.id });
+  });
+  // Billing rows are written only by the system door (webhooks, checkout).
+  await withSystem("test-fixtures", (tx) =>
+    tx.insert(subscriptions).values({ tenantId: tenant.id, stripeCustomerId: `cus_fixture_${tenant.id.slice(0, 8)}`, status: "active", plan: "starter" }),
   );
 }

@@ -1,10 +1,18 @@
 import { createCallerFactory, createTRPCRouter } from "./trpc";
 import { tenantsRouter } from "./routers/tenants";
+import { billingRouter } from "./routers/billing";
 import { usersRouter } from "./routers/users";
+import { catalogRouter } from "./routers/catalog";
+import { mediaRouter } from "./routers/media";
+import { storefrontRouter } from "./routers/storefront";
 
 export const appRouter = createTRPCRouter({
   users: usersRouter,
   tenants: tenantsRouter,
+  billing: billingRouter,
+  catalog: catalogRouter,
+  media: mediaRouter,
+  storefront: storefrontRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -5,6 +5,7 @@ import { withSystem } from "@/server/db/tenancy";
 import { recordAudit } from "./audit";
 import type { Actor, TenantContext } from "./context";
 import { DomainError, fieldError, isUniqueViolation } from "./errors";
+import { provisionTenant } from "./lifecycle";
 import { isCurrencyCode } from "./money";
 import { slugify } from "@/lib/slug";
 
@@ -37,6 +38,8 @@ export const createTenantInput = z.object({
   name: tenantNameInput,
   slug: slugInput.optional(),
   defaultCurrency: currencyInput.default("EUR"),
+  /** trial: provisioned at once. A paid plan: the shop stays pending until its Checkout is paid. */
+  plan: z.enum(["trial", "starter", "pro", "museum"]).default("trial"),
 });
 
 export const updateTenantSettingsInput = z
@@ -49,8 +52,21 @@ export const updateTenantSettingsInput = z
 
 export type TenantSummary = Pick<Tenant, "id" | "slug" | "name" | "status" | "plan"> & { role: MembershipRole };
 
-/** Creates a shop; the creator becomes its owner. */
-export async function createTenant(actor: Actor & { userId: string }, input: z.output<typeof createTenantInput>): Promise<Tenant> {
+/**
+ * Creates a shop (status pending); the creator becomes its owner. On the free
+ * trial it is provisioned at once (pending → provisioning → active); on a paid
+ * plan it stays pending until Stripe Checkout completes (webhook → provisioning job).
+ */
+export async function createTenant(actor: Actor & { userId: string }, input: z.input<typeof createTenantInput>): Promise<Tenant> {
+  const parsedInput = createTenantInput.parse(input);
+  const tenant = await insertPendingTenant(actor, parsedInput);
+  if (parsedInput.plan !== "trial") return tenant;
+  await provisionTenant(tenant.id, `user:${actor.userId}`);
+  const [current] = await withSystem("create-tenant", (tx) => tx.select().from(tenants).where(eq(tenants.id, tenant.id)));
+  return current ?? tenant;
+}
+
+async function insertPendingTenant(actor: Actor & { userId: string }, input: z.output<typeof createTenantInput>): Promise<Tenant> {
   const slug = input.slug ?? slugify(input.name);
   const parsed = slugInput.safeParse(slug);
   if (!parsed.success) throw fieldError("slug", parsed.error.issues[0]?.message ?? "Choose another address");
@@ -59,7 +75,7 @@ export async function createTenant(actor: Actor & { userId: string }, input: z.o
     try {
       [tenant] = await tx
         .insert(tenants)
-        .values({ slug: parsed.data, name: input.name, defaultCurrency: input.defaultCurrency, status: "active" })
+        .values({ slug: parsed.data, name: input.name, defaultCurrency: input.defaultCurrency, status: "pending", plan: "trial" })
         .returning();
     } catch (error) {
       if (isUniqueViolation(error, "tenants_slug_key")) throw fieldError("slug", "This address is already taken");
@@ -67,7 +83,7 @@ export async function createTenant(actor: Actor & { userId: string }, input: z.o
     }
     if (!tenant) throw new Error("insert returned no row");
     await tx.insert(memberships).values({ tenantId: tenant.id, userId: actor.userId, role: "owner" });
-    await recordAudit(tx, actor, { tenantId: tenant.id, action: "tenant.created", targetType: "tenant", targetId: tenant.id, metadata: { slug: tenant.slug, name: tenant.name } });
+    await recordAudit(tx, actor, { tenantId: tenant.id, action: "tenant.created", targetType: "tenant", targetId: tenant.id, metadata: { slug: tenant.slug, name: tenant.name, plan: input.plan } });
     return tenant;
   });
 }

@@ -1,9 +1,14 @@
-import type { TaskList } from "graphile-worker";
+import { parseCronItems, type ParsedCronItem, type TaskList } from "graphile-worker";
 import { logger } from "@/server/logger";
 import type { JobDefinition } from "./define";
+import { billingJobs } from "./billing";
+import { cleanupPendingMediaJob } from "./media";
 
 /** Every background job. Add new ones here; the worker and tests read this list. */
-export const jobs: JobDefinition[] = [];
+export const jobs: JobDefinition[] = [
+  ...billingJobs,
+  cleanupPendingMediaJob,
+];
 
 /** graphile-worker tasks: payloads are validated; a payload that can never succeed is logged and dropped, not retried forever. */
 export function taskList(definitions: JobDefinition[] = jobs): TaskList {
@@ -27,4 +32,14 @@ export function crontab(definitions: JobDefinition[] = jobs): string {
     .filter((job) => job.cron)
     .map((job) => `${job.cron} ${job.name} ?max=3`)
     .join("\n");
+}
+
+/**
+ * The schedule as parsed cron items. Built from objects rather than crontab
+ * text, whose task identifiers may not contain "." (some job names do).
+ */
+export function cronItems(definitions: JobDefinition[] = jobs): ParsedCronItem[] {
+  return parseCronItems(
+    definitions.flatMap((job) => (job.cron ? [{ task: job.name, match: job.cron, identifier: job.name, options: { maxAttempts: 3, backfillPeriod: 0 } }] : [])),
+  );
 }

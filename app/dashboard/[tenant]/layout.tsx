@@ -25,6 +25,15 @@ export default async function TenantDashboardLayout({ children, params }: Layout
           This shop is suspended: the storefront is offline and the dashboard is read-only until billing is resolved.
         </div>
       ) : null}
+      {tenant.status === "pending" || tenant.status === "provisioning" || tenant.status === "failed" ? (
+        <div role="status" className="border-b border-amber-500/30 bg-amber-500/10 px-6 py-2 text-sm text-amber-800 dark:text-amber-300">
+          {tenant.status === "pending"
+            ? "This shop is waiting for payment: it opens once a plan is paid (see Billing)."
+            : tenant.status === "provisioning"
+              ? "This shop is being set up…"
+              : "Setting up this shop failed: retry from Billing."}
+        </div>
+      ) : null}
       <header className="flex items-center justify-between gap-4 border-b px-4 py-3 md:px-6">
         <div className="flex min-w-0 items-center gap-4">
           <Logo href={`/dashboard/${tenant.slug}`} />

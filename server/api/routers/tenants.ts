@@ -1,4 +1,5 @@
 import { authedProcedure, createTRPCRouter, tenantProcedure } from "@/server/api/trpc";
+import { revalidateStorefrontTenant } from "@/server/storefront/cache-tags";
 import {
   createTenant,
   createTenantInput,
@@ -17,5 +18,10 @@ export const tenantsRouter = createTRPCRouter({
   })),
   updateSettings: tenantProcedure({ minRole: "admin" })
     .input(updateTenantSettingsInput)
-    .mutation(({ ctx, input }) => updateTenantSettings(ctx.tenantCtx, input)),
+    .mutation(async ({ ctx, input }) => {
+      const tenant = await updateTenantSettings(ctx.tenantCtx, input);
+      // The storefront shows the shop's name and default currency (issue 3).
+      revalidateStorefrontTenant(tenant.slug);
+      return tenant;
+    }),
 });

@@ -3,3 +3,5 @@ export * from "./auth";
 export * from "./tenants";
 export * from "./audit";
 export * from "./mail";
+export * from "./billing";
+export * from "./catalog";

@@ -28,6 +28,8 @@ export const tenants = pgTable(
     branding: jsonb().$type<TenantBranding>().notNull().default({}),
     ...timestamps,
     deletedAt: timestamp({ withTimezone: true, mode: "date" }),
+    /** Object-storage key prefix for the tenant's files, set by provisioning. */
+    storagePrefix: text(),
   },
   (t) => [
     uniqueIndex("tenants_slug_key").on(t.slug),

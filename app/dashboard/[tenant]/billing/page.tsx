@@ -1,16 +1,21 @@
-import { CreditCard } from "lucide-react";
 import type { Metadata } from "next";
-import { ComingSoon } from "@/components/dashboard/coming-soon";
+import { BillingPanel } from "@/components/billing/billing-panel";
+import { PageHeader } from "@/components/dashboard/page-header";
+import { rethrowForPage } from "@/server/api/page-errors";
+import { getServerApi } from "@/server/api/server";
+import { roleAtLeast } from "@/server/domain/context";
 
 export const metadata: Metadata = { title: "Billing" };
 
-export default function BillingPage() {
+export default async function BillingPage({ params, searchParams }: PageProps<"/dashboard/[tenant]/billing">) {
+  const { tenant: slug } = await params;
+  const { checkout } = await searchParams;
+  const api = await getServerApi();
+  const tenant = await api.tenants.bySlug({ tenantSlug: slug }).catch(rethrowForPage);
   return (
-    <ComingSoon
-      title="Billing"
-      icon={CreditCard}
-      description="Choose a plan and manage payment. Your shop is on the free trial meanwhile."
-      planned={["Plans and checkout", "Invoices and usage against your limits"]}
-    />
+    <>
+      <PageHeader title="Billing" description="Your plan, payment status, usage and invoices." />
+      <BillingPanel tenantSlug={tenant.slug} canManage={roleAtLeast(tenant.role, "admin")} checkoutCanceled={checkout === "canceled"} />
+    </>
   );
 }

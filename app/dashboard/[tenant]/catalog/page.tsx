@@ -1,16 +1,21 @@
-import { Package } from "lucide-react";
 import type { Metadata } from "next";
-import { ComingSoon } from "@/components/dashboard/coming-soon";
+import { CatalogTabs } from "@/components/catalog/catalog-tabs";
+import { ProductTable } from "@/components/catalog/product-table";
+import { PageHeader } from "@/components/dashboard/page-header";
+import { rethrowForPage } from "@/server/api/page-errors";
+import { getServerApi } from "@/server/api/server";
+import { roleAtLeast } from "@/server/domain/context";
 
 export const metadata: Metadata = { title: "Catalog" };
 
-export default function CatalogPage() {
+export default async function CatalogPage({ params }: PageProps<"/dashboard/[tenant]/catalog">) {
+  const { tenant: slug } = await params;
+  const tenant = await (await getServerApi()).tenants.bySlug({ tenantSlug: slug }).catch(rethrowForPage);
   return (
-    <ComingSoon
-      title="Catalog"
-      icon={Package}
-      description="Manage products, categories and images here. This area is being built."
-      planned={["Products with exact prices in any currency", "Categories and drag-and-drop ordering", "Image uploads straight to storage"]}
-    />
+    <>
+      <PageHeader title="Catalog" description="Products, prices, images and categories shown on your storefront." />
+      <CatalogTabs tenantSlug={tenant.slug} current="products" />
+      <ProductTable tenantSlug={tenant.slug} canEdit={roleAtLeast(tenant.role, "member") && tenant.status !== "suspended"} defaultCurrency={tenant.defaultCurrency} />
+    </>
   );
 }

@@ -1,16 +1,41 @@
-import { Store } from "lucide-react";
+import { ExternalLink } from "lucide-react";
 import type { Metadata } from "next";
-import { ComingSoon } from "@/components/dashboard/coming-soon";
+import { BrandingForm } from "@/components/storefront-admin/branding-form";
+import { PageHeader } from "@/components/dashboard/page-header";
+import { Button } from "@/components/ui/button";
+import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
+import { rethrowForPage } from "@/server/api/page-errors";
+import { getServerApi } from "@/server/api/server";
+import { roleAtLeast } from "@/server/domain/context";
 
 export const metadata: Metadata = { title: "Storefront" };
 
-export default function StorefrontPage() {
+export default async function StorefrontSettingsPage({ params }: PageProps<"/dashboard/[tenant]/storefront">) {
+  const { tenant: slug } = await params;
+  const api = await getServerApi();
+  const [tenant, branding] = await Promise.all([api.tenants.bySlug({ tenantSlug: slug }).catch(rethrowForPage), api.storefront.get({ tenantSlug: slug }).catch(rethrowForPage)]);
   return (
-    <ComingSoon
-      title="Storefront"
-      icon={Store}
-      description="Brand your public shop: title, logo, colours and contact links."
-      planned={["Branding editor with live preview", "Your own address on the Souk domain"]}
-    />
+    <>
+      <PageHeader
+        title="Storefront"
+        description={`Your public shop at /s/${tenant.slug}`}
+        actions={
+          <Button asChild variant="outline">
+            <a href={`/s/${tenant.slug}`} target="_blank" rel="noreferrer">
+              <ExternalLink aria-hidden /> Preview storefront
+            </a>
+          </Button>
+        }
+      />
+      <Card>
+        <CardHeader>
+          <CardTitle>Branding</CardTitle>
+          <CardDescription>Title, colours, hero and contact details. Changes appear on the storefront within seconds.</CardDescription>
+        </CardHeader>
+        <CardContent>
+          <BrandingForm tenantSlug={tenant.slug} canEdit={roleAtLeast(tenant.role, "member") && tenant.status !== "suspended"} initial={branding} />
+        </CardContent>
+      </Card>
+    </>
   );
 }

@@ -1,0 +1,175 @@
+/**
+ * npm run bench:storefront — storefront throughput against a static-page ceiling.
+ *
+ * 1. PostgreSQL: TEST_DATABASE_URL's server when set, else an embedded one in a temp dir;
+ *    a fresh database, migrated. s3rver in a temp dir (health needs S3).
+ * 2. Seeds one active shop with BENCH_PRODUCTS (default 10,000) published products in 20 categories.
+ * 3. `next build` (skip with BENCH_SKIP_BUILD=1; it writes .next, so run it under
+ *    `flock /tmp/souk-e2e.lock` when others build in the same tree), then `next start`.
+ * 4. Warms each URL, then autocannon for BENCH_SECONDS (default 10) at BENCH_CONNECTIONS (default 50)
+ *    on: the static landing page (ceiling), the storefront home, a category page, a product page.
+ * 5. Prints requests/s, p50, p99 and each page's ratio to the ceiling, then stops everything.
+ * Targets (2-core machine): each storefront page ≥ 0.5 × ceiling, p99 ≤ 100 ms at 50 connections.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import autocannon from "autocannon";
+import postgres from "postgres";
+import { runMigrations } from "../server/db/migrate";
+import { createDatabase, databaseUrl, dropDatabase, startEmbeddedPostgres, type RunningPostgres } from "./lib/postgres";
+import { freePort, waitForHttp } from "./lib/ports";
+import { startLocalS3, type LocalS3 } from "./lib/s3rver-local";
+
+const root = process.cwd();
+const nextBin = path.join(root, "node_modules/next/dist/bin/next");
+const PRODUCTS = Number(process.env.BENCH_PRODUCTS ?? 10_000);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
+const SLUG = "bench-shop";
+
+function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { env, stdio: "inherit" });
+    child.on("exit", (code) => resolve(code ?? 1));
+  });
+}
+
+/** Seeds with set-based SQL (as the system, bypassing nothing but the app): fast enough for 10,000 rows. */
+async function seed(url: string) {
+  const sql = postgres(url, { max: 1, onnotice: () => {} });
+  try {
+    const [tenant] = await sql<{ id: string }[]>`
+      insert into tenants (slug, name, status, default_currency) values (${SLUG}, 'Bench Shop', 'active', 'KWD') returning id`;
+    const tenantId = tenant!.id;
+    await sql`
+      insert into categories (tenant_id, name, slug, position)
+      select ${tenantId}, 'Category ' || i, 'category-' || i, i from generate_series(1, 20) i`;
+    await sql`
+      insert into products (tenant_id, category_id, slug, name, description, price, status, sku, position, featured, published_at)
+      select ${tenantId}, c.id, 'product-' || i, 'Product ' || i,
+             'A **fine** product number ' || i || E'.\n\n- handmade\n- numbered',
+             (i % 1000) + 0.125, 'published', 'SKU-' || i, i, i <= 12, now()
+      from generate_series(1, ${PRODUCTS}) i
+      join categories c on c.tenant_id = ${tenantId} and c.slug = 'category-' || ((i % 20) + 1)`;
+    await sql`
+      insert into media_assets (tenant_id, product_id, object_key, content_type, bytes, status, position)
+      select tenant_id, id, 'tenants/' || tenant_id || '/media/' || id || '.png', 'image/png', 1024, 'ready', 0
+      from products where tenant_id = ${tenantId}`;
+    await sql`insert into storefront_settings (tenant_id, tagline, hero_title) values (${tenantId}, 'Benchmarks all the way down', 'Bench Shop')`;
+    await sql`analyze`;
+  } finally {
+    await sql.end();
+  }
+}
+
+type Row = { name: string; path: string; rps: number; p50: number; p99: number; non2xx: number; errors: number };
+
+async function measure(baseUrl: string, name: string, urlPath: string): Promise<Row> {
+  // Warm: the first request renders and caches the page (ISR); the benchmark measures steady state.
+  for (let i = 0; i < 3; i++) {
+    const res = await fetch(baseUrl + urlPath);
+    if (!res.ok) throw new Error(`${urlPath} answered ${res.status}`);
+    await res.arrayBuffer();
+  }
+  // Shows whether the page is served from the full-route cache (HIT) rather than rendered per request.
+  const probe = await fetch(baseUrl + urlPath);
+  await probe.arrayBuffer();
+  console.log(`[bench]   ${urlPath}: ${probe.status}, x-nextjs-cache ${probe.headers.get("x-nextjs-cache") ?? "(none)"}, cache-control ${probe.headers.get("cache-control")}`);
+  const result = await autocannon({ url: baseUrl + urlPath, connections: CONNECTIONS, duration: SECONDS });
+  return { name, path: urlPath, rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, non2xx: result.non2xx, errors: result.errors };
+}
+
+async function main(): Promise<number> {
+  let embedded: RunningPostgres | undefined;
+  let pgDir: string | undefined;
+  let s3Dir: string | undefined;
+  let s3: LocalS3 | undefined;
+  let server: ChildProcess | undefined;
+  let adminUrl = process.env.TEST_DATABASE_URL;
+  const dbName = `souk_bench_${process.pid}`;
+  try {
+    if (!adminUrl) {
+      pgDir = mkdtempSync(path.join(os.tmpdir(), "souk-bench-pg-"));
+      embedded = await startEmbeddedPostgres({ dataDir: pgDir, port: await freePort(), persistent: false, quiet: true });
+      adminUrl = embedded.adminUrl;
+    }
+    await dropDatabase(adminUrl, dbName);
+    await createDatabase(adminUrl, dbName);
+    const url = databaseUrl(adminUrl, dbName);
+    await runMigrations(url);
+    console.log(`[bench] seeding ${PRODUCTS.toLocaleString("en")} products…`);
+    await seed(url);
+
+    s3Dir = mkdtempSync(path.join(os.tmpdir(), "souk-bench-s3-"));
+    s3 = await startLocalS3({ directory: s3Dir, port: await freePort(), bucket: "souk-bench-media" });
+
+    const port = await freePort();
+    const baseUrl = `http://127.0.0.1:${port}`;
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      NODE_ENV: "production",
+      DATABASE_URL: url,
+      AUTH_SECRET: process.env.AUTH_SECRET ?? "bench-secret-that-is-long-enough-for-auth-js",
+      APP_URL: baseUrl,
+      LOG_LEVEL: "warn",
+      PORT: String(port),
+      NEXT_TELEMETRY_DISABLED: "1",
+      S3_ENDPOINT: s3.endpoint,
+      S3_BUCKET: s3.bucket,
+    };
+    if (process.env.BENCH_SKIP_BUILD !== "1") {
+      console.log("[bench] next build…");
+      const code = await run(process.execPath, [nextBin, "build"], env);
+      if (code !== 0) return code;
+    }
+    server = spawn(process.execPath, [nextBin, "start", "--port", String(port), "--hostname", "127.0.0.1"], { env, stdio: ["ignore", "inherit", "inherit"] });
+    await waitForHttp(`${baseUrl}/api/health`, 120_000);
+
+    const pages: [string, string][] = [
+      ["static page (ceiling)", "/"],
+      ["storefront home", `/s/${SLUG}`],
+      ["category page", `/s/${SLUG}/c/category-7`],
+      ["product page", `/s/${SLUG}/p/product-4321`],
+    ];
+    const rows: Row[] = [];
+    for (const [name, urlPath] of pages) {
+      console.log(`[bench] ${name}: ${urlPath} — ${CONNECTIONS} connections, ${SECONDS}s`);
+      rows.push(await measure(baseUrl, name, urlPath));
+    }
+    const ceiling = rows[0]!.rps;
+    console.log(`\nStorefront benchmark — ${PRODUCTS.toLocaleString("en")} products, ${CONNECTIONS} connections, ${SECONDS}s per page, ${os.cpus().length} CPUs\n`);
+    console.log(["page".padEnd(24), "req/s".padStart(9), "p50 ms".padStart(8), "p99 ms".padStart(8), "ratio".padStart(7), "non-2xx".padStart(8), "  target"].join(""));
+    let ok = true;
+    for (const r of rows) {
+      const ratio = r.rps / ceiling;
+      const isStorefront = r !== rows[0];
+      const meets = !isStorefront || (ratio >= 0.5 && r.p99 <= 100 && r.non2xx === 0);
+      ok &&= meets;
+      console.log(
+        [r.name.padEnd(24), r.rps.toFixed(0).padStart(9), String(r.p50).padStart(8), String(r.p99).padStart(8), ratio.toFixed(2).padStart(7), String(r.non2xx).padStart(8), isStorefront ? (meets ? "  met" : "  MISSED") : "  —"].join(""),
+      );
+    }
+    console.log(`\nTarget: each storefront page ≥ 0.50 × the static ceiling and p99 ≤ 100 ms — ${ok ? "met" : "not met"}.`);
+    return 0;
+  } finally {
+    if (server && server.exitCode === null) {
+      server.kill("SIGTERM");
+      await new Promise((r) => server!.once("exit", r));
+    }
+    await s3?.stop().catch(() => {});
+    if (s3Dir) rmSync(s3Dir, { recursive: true, force: true });
+    if (adminUrl) await dropDatabase(adminUrl, dbName).catch(() => {});
+    await embedded?.stop().catch(() => {});
+    if (pgDir) rmSync(pgDir, { recursive: true, force: true });
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);

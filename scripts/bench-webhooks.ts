@@ -1,0 +1,185 @@
+/**
+ * npm run bench:webhooks — webhook intake and processing under load.
+ *
+ * 1. A fresh database (TEST_DATABASE_URL's server, else embedded PostgreSQL), migrated.
+ * 2. The local Stripe emulator; TENANTS shops subscribe through Checkout (real events).
+ * 3. `next start` on the existing production build (.next; run `next build` first, under
+ *    the e2e flock) and one `npm run worker`.
+ * 4. EVENTS signed customer.subscription.updated events (20% duplicates of earlier ones)
+ *    POSTed with CONCURRENCY in flight. Prints accepted events/s, then waits until every
+ *    event is processed and prints the processing lag (processed_at − received_at) p50/p99.
+ * Env: BENCH_EVENTS (3000), BENCH_CONCURRENCY (64), BENCH_TENANTS (40), WORKER_CONCURRENCY (10),
+ * BENCH_INTAKE_ONLY=1 (diagnosis: pause the worker while posting, to measure intake alone).
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { runMigrations } from "../server/db/migrate";
+import { createDatabase, databaseUrl, dropDatabase, startEmbeddedPostgres, type RunningPostgres } from "./lib/postgres";
+import { freePort, waitForHttp } from "./lib/ports";
+import { startStripeEmulator, type StripeEmulator } from "./stripe-emulator/server";
+
+const EVENTS = Number(process.env.BENCH_EVENTS ?? 3000);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 64);
+const TENANTS = Number(process.env.BENCH_TENANTS ?? 40);
+const root = process.cwd();
+
+/** CPU seconds (user + system) a process has used so far, from /proc (Linux); null elsewhere. */
+function cpuSeconds(pid: number | undefined): number | null {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ 100)
+  } catch {
+    return null;
+  }
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (!sorted.length) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+async function main(): Promise<number> {
+  let embedded: RunningPostgres | undefined;
+  let tempDir: string | undefined;
+  let emulator: StripeEmulator | undefined;
+  const children: ChildProcess[] = [];
+  let adminUrl = process.env.TEST_DATABASE_URL;
+  const dbName = `souk_bench_${process.pid}`;
+  try {
+    if (!adminUrl) {
+      tempDir = mkdtempSync(path.join(os.tmpdir(), "souk-bench-pg-"));
+      embedded = await startEmbeddedPostgres({ dataDir: tempDir, port: await freePort(), persistent: false, quiet: true });
+      adminUrl = embedded.adminUrl;
+    }
+    await dropDatabase(adminUrl, dbName);
+    await createDatabase(adminUrl, dbName);
+    const url = databaseUrl(adminUrl, dbName);
+    await runMigrations(url);
+
+    const port = await freePort();
+    const baseUrl = `http://127.0.0.1:${port}`;
+    const webhookSecret = "whsec_souk_bench";
+    emulator = await startStripeEmulator({ port: await freePort(), webhookUrl: `${baseUrl}/api/webhooks/stripe`, webhookSecret });
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      NODE_ENV: "production",
+      DATABASE_URL: url,
+      DATABASE_POOL_SIZE: "20",
+      AUTH_SECRET: "bench-secret-that-is-long-enough-for-auth-js",
+      APP_URL: baseUrl,
+      LOG_LEVEL: "warn",
+      STRIPE_API_BASE: emulator.url,
+      STRIPE_WEBHOOK_SECRET: webhookSecret,
+      WORKER_CONCURRENCY: process.env.WORKER_CONCURRENCY ?? "10",
+      NEXT_TELEMETRY_DISABLED: "1",
+    };
+    Object.assign(process.env, env);
+
+    const nextBin = path.join(root, "node_modules/next/dist/bin/next");
+    const tsxBin = path.join(root, "node_modules/tsx/dist/cli.mjs");
+    children.push(spawn(process.execPath, [nextBin, "start", "--port", String(port), "--hostname", "127.0.0.1"], { env, stdio: ["ignore", "inherit", "inherit"] }));
+    // Not /api/health: it also reports S3, which this benchmark does not start.
+    await waitForHttp(`${baseUrl}/sign-in`, 120_000);
+    children.push(spawn(process.execPath, [tsxBin, "server/jobs/worker.ts"], { env, stdio: ["ignore", "inherit", "inherit"] }));
+
+    // Shops with real subscriptions, paid through the emulator's Checkout.
+    const { signUp } = await import("../server/domain/users");
+    const { createTenant } = await import("../server/domain/tenants");
+    const { createCaller } = await import("../server/api/root");
+    const { createApiContext } = await import("../server/api/trpc");
+    const { signTestPayload } = await import("../server/integrations/stripe");
+    const { db, closeDb } = await import("../server/db/client");
+    const { sql } = await import("drizzle-orm");
+    const owner = await signUp({ name: "Bench", email: `bench-${process.pid}@example.test`, password: "bench-password-123" }, {});
+    const caller = createCaller(createApiContext({ userId: owner.id }));
+    for (let i = 0; i < TENANTS; i++) {
+      const shop = await createTenant({ userId: owner.id }, { name: `Bench ${i}`, slug: `bench-${process.pid}-${i}`, plan: "pro" });
+      const { url: checkoutUrl } = await caller.billing.startCheckout({ tenantSlug: shop.slug, plan: "pro" });
+      await fetch(`${checkoutUrl}/pay`, { method: "POST", redirect: "manual" });
+    }
+    await emulator.waitForWebhooks(30_000);
+    const subs = (await (await fetch(`${emulator.url}/v1/subscriptions?limit=100`, { headers: { authorization: "Bearer sk" } })).json()) as { data: Record<string, unknown>[] };
+    console.log(`[bench] ${subs.data.length} subscriptions ready; waiting for setup events to be processed…`);
+    for (;;) {
+      const [row] = await db.execute<{ n: number }>(sql`select count(*)::int as n from stripe_events where status <> 'processed'`);
+      if (row!.n === 0) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    await db.execute(sql`delete from stripe_events`);
+
+    // The load: unique events plus 20% re-deliveries of earlier ones.
+    const unique = Math.round(EVENTS / 1.2);
+    const now = Math.floor(Date.now() / 1000);
+    const bodies: string[] = [];
+    for (let i = 0; i < unique; i++) {
+      const sub = subs.data[i % subs.data.length]!;
+      bodies.push(JSON.stringify({ id: `evt_bench_${process.pid}_${i}`, object: "event", api_version: "2026-10-28.endive", created: now + i, type: "customer.subscription.updated", livemode: false, pending_webhooks: 1, request: { id: null, idempotency_key: null }, data: { object: sub, previous_attributes: {} } }));
+    }
+    const sequence = [...bodies];
+    for (let i = 0; i < EVENTS - unique; i++) sequence.splice(Math.floor(Math.random() * sequence.length), 0, bodies[Math.floor(Math.random() * unique)]!);
+
+    const intakeOnly = process.env.BENCH_INTAKE_ONLY === "1";
+    if (intakeOnly) children[1]!.kill("SIGSTOP");
+    const nextCpuBefore = cpuSeconds(children[0]!.pid);
+    let next = 0;
+    let ok = 0;
+    let failed = 0;
+    const started = performance.now();
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, async () => {
+        while (next < sequence.length) {
+          const body = sequence[next++]!;
+          const res = await fetch(`${baseUrl}/api/webhooks/stripe`, { method: "POST", body, headers: { "content-type": "application/json", "stripe-signature": signTestPayload(body, { secret: webhookSecret }) } });
+          await res.arrayBuffer();
+          if (res.status === 200) ok++;
+          else failed++;
+        }
+      }),
+    );
+    const postSeconds = (performance.now() - started) / 1000;
+    const nextCpuAfter = cpuSeconds(children[0]!.pid);
+    console.log(`[bench] posted ${sequence.length} events (${EVENTS - unique} duplicates) in ${postSeconds.toFixed(2)} s: ${(ok / postSeconds).toFixed(0)} accepted events/s, ${failed} non-200`);
+
+    if (intakeOnly) children[1]!.kill("SIGCONT");
+    for (;;) {
+      const [row] = await db.execute<{ n: number; failed: number }>(sql`select count(*) filter (where status <> 'processed')::int as n, count(*) filter (where status = 'failed')::int as failed from stripe_events`);
+      if (row!.n === 0) break;
+      if ((performance.now() - started) / 1000 > 300) throw new Error(`events still unprocessed after 300 s: ${row!.n} (failed ${row!.failed})`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const drainSeconds = (performance.now() - started) / 1000;
+    if (nextCpuBefore !== null && nextCpuAfter !== null) {
+      // Independent of other load on the machine: what one web process spends per request.
+      const perRequestMs = ((nextCpuAfter - nextCpuBefore) * 1000) / sequence.length;
+      console.log(`[bench] next start used ${perRequestMs.toFixed(2)} ms CPU per webhook request (≈ ${(1000 / perRequestMs).toFixed(0)} requests/s per fully available core); load average ${os.loadavg()[0]!.toFixed(1)} on ${os.cpus().length} cores`);
+    }
+    const lags = await db.execute<{ ms: number }>(sql`select extract(epoch from (processed_at - received_at)) * 1000 as ms from stripe_events order by 1`);
+    const sorted = lags.map((r) => Number(r.ms)).sort((a, b) => a - b);
+    const [counts] = await db.execute<{ n: number }>(sql`select count(*)::int as n from stripe_events`);
+    console.log(`[bench] ${counts!.n} unique events stored (expected ${unique}); all processed ${drainSeconds.toFixed(2)} s after the first post`);
+    console.log(`[bench] processing lag p50 ${percentile(sorted, 50).toFixed(0)} ms, p99 ${percentile(sorted, 99).toFixed(0)} ms, max ${sorted.at(-1)?.toFixed(0)} ms`);
+    await closeDb();
+    return counts!.n === unique && failed === 0 ? 0 : 1;
+  } finally {
+    for (const child of children) {
+      if (child.exitCode === null) {
+        child.kill("SIGTERM");
+        await new Promise((r) => child.once("exit", r));
+      }
+    }
+    await emulator?.close().catch(() => {});
+    if (adminUrl) await dropDatabase(adminUrl, dbName).catch(() => {});
+    await embedded?.stop().catch(() => {});
+    if (tempDir) rmSync(tempDir, { recursive: true, force: true });
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,81 @@
+import { and, count, countDistinct, desc, eq, gte, isNotNull, sql } from "drizzle-orm";
+import { z } from "zod";
+import { products, visits } from "@/server/db/schema";
+import type { Tx } from "@/server/db/tenancy";
+import type { TenantContext } from "./context";
+
+const utm = z.string().trim().max(200).nullish().transform((v) => v || null);
+
+/** One storefront page view as the beacon reports it (the tenant comes from the resolved slug, never from the client). */
+export const visitInput = z.object({
+  path: z.string().max(500).startsWith("/"),
+  productId: z.uuid().nullish().transform((v) => v ?? null),
+  utmSource: utm,
+  utmMedium: utm,
+  utmCampaign: utm,
+  utmTerm: utm,
+  utmContent: utm,
+  referrerHost: z.string().trim().toLowerCase().max(255).nullish().transform((v) => v || null),
+});
+export type VisitInput = z.output<typeof visitInput>;
+export type VisitRow = VisitInput & { visitorId: string; occurredAt: Date };
+
+/** Inserts a batch of visits for one tenant; `tx` is that tenant's withTenant transaction. */
+export async function insertVisits(tx: Tx, tenantId: string, rows: VisitRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  await tx.insert(visits).values(rows.map((r) => ({ tenantId, ...r })));
+}
+
+export const analyticsInput = z.object({ days: z.number().int().min(1).max(365).default(30) });
+
+export type AnalyticsSummary = {
+  days: number;
+  totals: { visits: number; visitors: number };
+  daily: { day: string; visits: number; visitors: number }[];
+  topSources: { source: string; visits: number }[];
+  topCampaigns: { campaign: string; visits: number }[];
+  topProducts: { productId: string; name: string; slug: string; visits: number }[];
+};
+
+export async function getAnalytics(ctx: TenantContext, input: z.output<typeof analyticsInput>): Promise<AnalyticsSummary> {
+  const since = new Date(Date.now() - input.days * 24 * 60 * 60 * 1000);
+  const inRange = gte(visits.occurredAt, since);
+  const day = sql<string>`to_char(date_trunc('day', ${visits.occurredAt} at time zone 'UTC'), 'YYYY-MM-DD')`;
+  const source = sql<string>`coalesce(${visits.utmSource}, ${visits.referrerHost}, '(direct)')`;
+  const [totals, daily, sources, campaigns, top] = await Promise.all([
+    ctx.tx.select({ visits: count(), visitors: countDistinct(visits.visitorId) }).from(visits).where(inRange),
+    ctx.tx.select({ day, visits: count(), visitors: countDistinct(visits.visitorId) }).from(visits).where(inRange).groupBy(day).orderBy(day),
+    ctx.tx.select({ source, visits: count() }).from(visits).where(inRange).groupBy(source).orderBy(desc(count())).limit(10),
+    ctx.tx
+      .select({ campaign: visits.utmCampaign, visits: count() })
+      .from(visits)
+      .where(and(inRange, isNotNull(visits.utmCampaign)))
+      .groupBy(visits.utmCampaign)
+      .orderBy(desc(count()))
+      .limit(10),
+    ctx.tx
+      .select({ productId: products.id, name: products.name, slug: products.slug, visits: count() })
+      .from(visits)
+      .innerJoin(products, and(eq(products.tenantId, visits.tenantId), eq(products.id, visits.productId)))
+      .where(inRange)
+      .groupBy(products.id, products.name, products.slug)
+      .orderBy(desc(count()))
+      .limit(10),
+  ]);
+  // Fill days without visits so the chart's time axis has no gaps.
+  const byDay = new Map(daily.map((d) => [d.day, d]));
+  const filled: AnalyticsSummary["daily"] = [];
+  for (let i = input.days - 1; i >= 0; i--) {
+    const d = new Date(Date.now() - i * 24 * 60 * 60 * 1000).toISOString().slice(0, 10);
+    const row = byDay.get(d);
+    filled.push({ day: d, visits: row?.visits ?? 0, visitors: row?.visitors ?? 0 });
+  }
+  return {
+    days: input.days,
+    totals: { visits: totals[0]?.visits ?? 0, visitors: totals[0]?.visitors ?? 0 },
+    daily: filled,
+    topSources: sources,
+    topCampaigns: campaigns.map((c) => ({ campaign: c.campaign ?? "", visits: c.visits })),
+    topProducts: top,
+  };
+}

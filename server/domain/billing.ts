@@ -1,0 +1,178 @@
+import { count, desc, eq, ne, sum } from "drizzle-orm";
+import { z } from "zod";
+import { mediaAssets, memberships, products, provisioningLogs, subscriptions, tenants, users, type Plan, type Subscription } from "@/server/db/schema";
+import { withSystem } from "@/server/db/tenancy";
+import { env } from "@/server/env";
+import {
+  changeSubscriptionPrice,
+  createCheckoutSession,
+  createCustomer,
+  createPortalSession,
+  customerExists,
+  stripeIsEmulated,
+  listInvoices,
+  resolvePriceId,
+  setCancelAtPeriodEnd as stripeSetCancelAtPeriodEnd,
+  type InvoiceSnapshot,
+} from "@/server/integrations/stripe";
+import { recordAudit } from "./audit";
+import type { TenantContext } from "./context";
+import { DomainError } from "./errors";
+import { retryProvisioning } from "./lifecycle";
+import { getPlan, listPlans, monthlyAmountMinor, planLimit, type PlanLimit } from "./plans";
+import { applySubscriptionSnapshot, lockTenantBilling } from "./subscriptions";
+
+/** Tenant-facing billing: checkout, plan changes, cancel/undo, portal, overview. */
+
+export const paidPlanInput = z.object({ plan: z.enum(["starter", "pro", "museum"]) });
+export const cancelInput = z.object({ cancel: z.boolean() });
+
+const liveStatuses = new Set(["active", "trialing", "past_due", "unpaid"]);
+
+async function subscriptionOf(ctx: TenantContext): Promise<Subscription | null> {
+  const [row] = await ctx.tx.select().from(subscriptions).where(eq(subscriptions.tenantId, ctx.tenantId));
+  return row ?? null;
+}
+
+async function priceFor(plan: Plan): Promise<string> {
+  if (!plan.stripeLookupKey) throw new DomainError("bad_request", `${plan.name} cannot be bought through Checkout.`);
+  return resolvePriceId({ planId: plan.id, name: plan.name, lookupKey: plan.stripeLookupKey, monthlyAmountMinor: monthlyAmountMinor(plan), currency: plan.currency });
+}
+
+export type UsageBar = { limit: PlanLimit; label: string; used: number | null; max: number };
+
+export type BillingOverview = {
+  tenant: { id: string; slug: string; name: string; status: string; plan: string };
+  plan: Plan;
+  plans: Plan[];
+  subscription: Pick<Subscription, "status" | "currentPeriodEnd" | "cancelAtPeriodEnd" | "pastDueSince" | "plan" | "lastCheckoutSessionId"> | null;
+  usage: UsageBar[];
+  graceHours: number;
+  recentLog: { step: string; status: string; cause: string; error: string | null; detail: Record<string, unknown>; createdAt: Date }[];
+};
+
+export async function getBillingOverview(ctx: TenantContext): Promise<BillingOverview> {
+  const [tenant] = await ctx.tx.select().from(tenants).where(eq(tenants.id, ctx.tenantId));
+  if (!tenant) throw new DomainError("not_found", "Shop not found");
+  const all = await listPlans(ctx.tx);
+  const plan = all.find((p) => p.id === tenant.plan) ?? (await getPlan(ctx.tx, "trial"));
+  const sub = await subscriptionOf(ctx);
+  const [members] = await ctx.tx.select({ n: count() }).from(memberships).where(eq(memberships.tenantId, ctx.tenantId));
+  // Same counting rules as the limit checks: non-archived products, stored media bytes.
+  const [productCount] = await ctx.tx.select({ n: count() }).from(products).where(ne(products.status, "archived"));
+  const [storage] = await ctx.tx.select({ bytes: sum(mediaAssets.bytes) }).from(mediaAssets);
+  const recentLog = await ctx.tx
+    .select({ step: provisioningLogs.step, status: provisioningLogs.status, cause: provisioningLogs.cause, error: provisioningLogs.error, detail: provisioningLogs.detail, createdAt: provisioningLogs.createdAt })
+    .from(provisioningLogs)
+    .where(eq(provisioningLogs.tenantId, ctx.tenantId))
+    .orderBy(desc(provisioningLogs.id))
+    .limit(8);
+  return {
+    tenant: { id: tenant.id, slug: tenant.slug, name: tenant.name, status: tenant.status, plan: tenant.plan },
+    plan,
+    plans: all,
+    subscription: sub
+      ? { status: sub.status, currentPeriodEnd: sub.currentPeriodEnd, cancelAtPeriodEnd: sub.cancelAtPeriodEnd, pastDueSince: sub.pastDueSince, plan: sub.plan, lastCheckoutSessionId: sub.lastCheckoutSessionId }
+      : null,
+    // used null: not metered yet (API calls arrive with usage ingestion, a later issue).
+    usage: [
+      { limit: "products", label: "Products", used: productCount?.n ?? 0, max: planLimit(plan, "products") },
+      { limit: "teamMembers", label: "Team members", used: members?.n ?? 0, max: planLimit(plan, "teamMembers") },
+      { limit: "storageBytes", label: "Storage", used: Number(storage?.bytes ?? 0), max: planLimit(plan, "storageBytes") },
+      { limit: "apiCallsPerMonth", label: "API calls this month", used: null, max: planLimit(plan, "apiCallsPerMonth") },
+    ],
+    graceHours: env.BILLING_GRACE_PERIOD_HOURS,
+    recentLog,
+  };
+}
+
+/** The tenant's Stripe customer, created once (and reused) on first checkout. */
+async function ensureCustomer(ctx: TenantContext): Promise<string> {
+  const existing = await subscriptionOf(ctx);
+  // Reused once created. Only against the emulator can it vanish (in-memory, restarted with `npm run dev`).
+  if (existing && (!stripeIsEmulated || (await customerExists(existing.stripeCustomerId)))) return existing.stripeCustomerId;
+  const [owner] = ctx.userId ? await ctx.tx.select({ email: users.email }).from(users).where(eq(users.id, ctx.userId)) : [];
+  const [tenant] = await ctx.tx.select({ name: tenants.name }).from(tenants).where(eq(tenants.id, ctx.tenantId));
+  const customerId = await createCustomer({ tenantId: ctx.tenantId, email: owner?.email ?? null, name: tenant?.name ?? ctx.tenantId, attempt: existing ? Date.now() : 0 });
+  // The tenant role may only read subscriptions; the row is written by the billing door.
+  await withSystem("billing-customer", async (tx) => {
+    if (existing) await tx.update(subscriptions).set({ stripeCustomerId: customerId, stripeSubscriptionId: null, status: "none" }).where(eq(subscriptions.tenantId, ctx.tenantId));
+    else await tx.insert(subscriptions).values({ tenantId: ctx.tenantId, stripeCustomerId: customerId }).onConflictDoNothing();
+  });
+  const [row] = await withSystem("billing-customer", (tx) => tx.select({ id: subscriptions.stripeCustomerId }).from(subscriptions).where(eq(subscriptions.tenantId, ctx.tenantId)));
+  return row?.id ?? customerId;
+}
+
+/** Starts Stripe Checkout for a paid plan; returns the hosted page URL. */
+export async function startCheckout(ctx: TenantContext, input: z.output<typeof paidPlanInput>): Promise<{ url: string }> {
+  const sub = await subscriptionOf(ctx);
+  if (sub && liveStatuses.has(sub.status)) throw new DomainError("conflict", "This shop already has a subscription: change its plan instead.");
+  const plan = await getPlan(ctx.tx, input.plan);
+  const [tenant] = await ctx.tx.select({ slug: tenants.slug }).from(tenants).where(eq(tenants.id, ctx.tenantId));
+  if (!tenant) throw new DomainError("not_found", "Shop not found");
+  const customerId = await ensureCustomer(ctx);
+  const base = `${env.APP_URL}/dashboard/${tenant.slug}/billing`;
+  const session = await createCheckoutSession({
+    tenantId: ctx.tenantId,
+    customerId,
+    priceId: await priceFor(plan),
+    plan: plan.id,
+    successUrl: `${base}/success?session_id={CHECKOUT_SESSION_ID}`,
+    cancelUrl: `${base}?checkout=canceled`,
+  });
+  await withSystem("billing-checkout", async (tx) => {
+    await tx.update(subscriptions).set({ lastCheckoutSessionId: session.id }).where(eq(subscriptions.tenantId, ctx.tenantId));
+    await recordAudit(tx, ctx, { tenantId: ctx.tenantId, action: "billing.checkout_started", targetType: "checkout_session", targetId: session.id, metadata: { plan: plan.id } });
+  });
+  return { url: session.url };
+}
+
+async function requireLiveSubscription(ctx: TenantContext): Promise<Subscription & { stripeSubscriptionId: string }> {
+  const sub = await subscriptionOf(ctx);
+  if (!sub?.stripeSubscriptionId || !liveStatuses.has(sub.status)) throw new DomainError("precondition_failed", "This shop has no active subscription: choose a plan first.");
+  return { ...sub, stripeSubscriptionId: sub.stripeSubscriptionId };
+}
+
+/** Upgrade or downgrade (prorated by Stripe). The new state is applied at once and again by the webhook (idempotent). */
+export async function changePlan(ctx: TenantContext, input: z.output<typeof paidPlanInput>): Promise<void> {
+  const sub = await requireLiveSubscription(ctx);
+  if (sub.plan === input.plan) throw new DomainError("conflict", "The shop is already on this plan.");
+  const plan = await getPlan(ctx.tx, input.plan);
+  const { retrieveSubscription } = await import("@/server/integrations/stripe");
+  const current = await retrieveSubscription(sub.stripeSubscriptionId);
+  if (!current?.itemId) throw new DomainError("precondition_failed", "Stripe has no subscription item to change; try again shortly.");
+  const snap = await changeSubscriptionPrice(sub.stripeSubscriptionId, current.itemId, await priceFor(plan), plan.id);
+  await withSystem("billing-change-plan", async (tx) => {
+    await lockTenantBilling(tx, ctx.tenantId);
+    await applySubscriptionSnapshot(tx, ctx.tenantId, snap, `user:${ctx.userId}`);
+    await recordAudit(tx, ctx, { tenantId: ctx.tenantId, action: "billing.plan_changed", targetType: "subscription", targetId: sub.stripeSubscriptionId, metadata: { from: sub.plan, to: plan.id } });
+  });
+}
+
+/** Cancel at period end (cancel: true) or undo it (false). */
+export async function setCancelAtPeriodEnd(ctx: TenantContext, input: z.output<typeof cancelInput>): Promise<void> {
+  const sub = await requireLiveSubscription(ctx);
+  const snap = await stripeSetCancelAtPeriodEnd(sub.stripeSubscriptionId, input.cancel);
+  await withSystem("billing-cancel", async (tx) => {
+    await lockTenantBilling(tx, ctx.tenantId);
+    await applySubscriptionSnapshot(tx, ctx.tenantId, snap, `user:${ctx.userId}`);
+    await recordAudit(tx, ctx, { tenantId: ctx.tenantId, action: input.cancel ? "billing.cancel_scheduled" : "billing.cancel_undone", targetType: "subscription", targetId: sub.stripeSubscriptionId });
+  });
+}
+
+export async function portalUrl(ctx: TenantContext): Promise<{ url: string }> {
+  const sub = await subscriptionOf(ctx);
+  if (!sub) throw new DomainError("precondition_failed", "There is no billing account yet: choose a plan first.");
+  const [tenant] = await ctx.tx.select({ slug: tenants.slug }).from(tenants).where(eq(tenants.id, ctx.tenantId));
+  return { url: await createPortalSession(sub.stripeCustomerId, `${env.APP_URL}/dashboard/${tenant?.slug ?? ""}/billing`) };
+}
+
+export async function listTenantInvoices(ctx: TenantContext): Promise<InvoiceSnapshot[]> {
+  const sub = await subscriptionOf(ctx);
+  if (!sub) return [];
+  return listInvoices(sub.stripeCustomerId);
+}
+
+export async function retryTenantProvisioning(ctx: TenantContext): Promise<void> {
+  await retryProvisioning(ctx.tenantId, `user:${ctx.userId}`);
+}

@@ -1,0 +1,74 @@
+import { asc, count, eq } from "drizzle-orm";
+import { memberships, plans, tenants, type Plan } from "@/server/db/schema";
+import { withSystem, type Tx } from "@/server/db/tenancy";
+import type { TenantContext } from "./context";
+import { DomainError } from "./errors";
+
+export type PlanLimit = "products" | "teamMembers" | "storageBytes" | "apiCallsPerMonth";
+
+const limitColumn: Record<PlanLimit, keyof Pick<Plan, "maxProducts" | "maxTeamMembers" | "maxStorageBytes" | "maxApiCallsPerMonth">> = {
+  products: "maxProducts",
+  teamMembers: "maxTeamMembers",
+  storageBytes: "maxStorageBytes",
+  apiCallsPerMonth: "maxApiCallsPerMonth",
+};
+
+const limitLabel: Record<PlanLimit, string> = {
+  products: "products",
+  teamMembers: "team members",
+  storageBytes: "bytes of storage",
+  apiCallsPerMonth: "API calls this month",
+};
+
+/** Every plan, cheapest first. Readable by the tenant role (plans are public). */
+export async function listPlans(tx: Tx): Promise<Plan[]> {
+  return tx.select().from(plans).orderBy(asc(plans.sortOrder));
+}
+
+/** The public plan catalog, outside any tenant (sign-up's plan choice). */
+export async function listPlanCatalog(): Promise<Plan[]> {
+  return withSystem("plan-catalog", (tx) => listPlans(tx));
+}
+
+export async function getPlan(tx: Tx, id: string): Promise<Plan> {
+  const [plan] = await tx.select().from(plans).where(eq(plans.id, id));
+  if (!plan) throw new DomainError("not_found", `Unknown plan ${id}`);
+  return plan;
+}
+
+export function planLimit(plan: Plan, limit: PlanLimit): number {
+  return plan[limitColumn[limit]];
+}
+
+/** The plan's monthly price in minor units (cents) for Stripe; exact (string arithmetic, no floats). */
+export function monthlyAmountMinor(plan: Plan): number {
+  const [whole = "0", fraction = ""] = plan.monthlyPrice.split(".");
+  return Number(whole) * 100 + Number(fraction.padEnd(2, "0").slice(0, 2));
+}
+
+/**
+ * Throws limit_reached (PRECONDITION_FAILED) when adding `adding` more to
+ * `currentCount` would exceed the tenant's plan, naming the cheapest plan that
+ * allows it. Call it in the same transaction as the insert it guards.
+ */
+export async function assertWithinPlanLimit(ctx: Pick<TenantContext, "tx" | "tenantId">, limit: PlanLimit, currentCount: number, adding = 1): Promise<void> {
+  const [row] = await ctx.tx.select({ plan: tenants.plan }).from(tenants).where(eq(tenants.id, ctx.tenantId));
+  if (!row) throw new DomainError("not_found", "Shop not found");
+  const all = await listPlans(ctx.tx);
+  const current = all.find((p) => p.id === row.plan);
+  if (!current) throw new DomainError("precondition_failed", `This shop's plan (${row.plan}) is unknown; contact support.`);
+  const max = planLimit(current, limit);
+  if (currentCount + adding <= max) return;
+  const upgrade = all.find((p) => p.sortOrder > current.sortOrder && planLimit(p, limit) >= currentCount + adding);
+  const hint = upgrade ? ` Upgrade to ${upgrade.name} for up to ${planLimit(upgrade, limit).toLocaleString("en")}.` : " Contact us for a larger plan.";
+  throw new DomainError("limit_reached", `Your ${current.name} plan allows ${max.toLocaleString("en")} ${limitLabel[limit]}.${hint}`);
+}
+
+/**
+ * The team-member limit, for every path that adds a membership (the invitation
+ * flow calls it before inserting; it counts current members, owner included).
+ */
+export async function assertCanAddTeamMember(ctx: Pick<TenantContext, "tx" | "tenantId">): Promise<void> {
+  const [row] = await ctx.tx.select({ n: count() }).from(memberships).where(eq(memberships.tenantId, ctx.tenantId));
+  await assertWithinPlanLimit(ctx, "teamMembers", row?.n ?? 0);
+}

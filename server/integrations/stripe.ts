@@ -1,0 +1,244 @@
+import Stripe from "stripe";
+import { env } from "@/server/env";
+import { logger } from "@/server/logger";
+
+/**
+ * The only module that imports the Stripe SDK. With STRIPE_SECRET_KEY unset
+ * the SDK is pointed at the local emulator (scripts/stripe-emulator) through
+ * its host/port/protocol options, so the same calls run offline.
+ *
+ * Callers get plain snapshots (`SubscriptionSnapshot`, …), never SDK types, so
+ * the domain does not depend on the SDK's shape or API version.
+ */
+export const stripeIsEmulated = !env.STRIPE_SECRET_KEY;
+
+let client: Stripe | undefined;
+let apiBaseOverride: string | undefined;
+
+/** Tests start an emulator on a free port and point the SDK at it. */
+export function setStripeApiBase(url: string) {
+  apiBaseOverride = url;
+  resetStripeCaches();
+}
+
+export function stripeClient(): Stripe {
+  if (client) return client;
+  if (env.STRIPE_SECRET_KEY) {
+    client = new Stripe(env.STRIPE_SECRET_KEY, { maxNetworkRetries: 2 });
+  } else {
+    const base = new URL(apiBaseOverride ?? env.STRIPE_API_BASE);
+    const protocol = base.protocol === "https:" ? "https" : "http";
+    client = new Stripe("sk_test_souk_emulator", {
+      host: base.hostname,
+      port: Number(base.port || (protocol === "https" ? 443 : 80)),
+      protocol,
+      maxNetworkRetries: 2,
+    });
+  }
+  return client;
+}
+
+export class WebhookSignatureError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "WebhookSignatureError";
+  }
+}
+
+export type StripeEventEnvelope = { id: string; type: string; created: number; object: Record<string, unknown>; payload: Record<string, unknown> };
+
+/** Verifies `Stripe-Signature` against the raw body (throws WebhookSignatureError: missing, tampered, wrong secret, stale). */
+export function verifyWebhook(rawBody: string, signature: string | null, secret = env.STRIPE_WEBHOOK_SECRET): StripeEventEnvelope {
+  if (!signature) throw new WebhookSignatureError("Missing Stripe-Signature header");
+  let event: Stripe.Event;
+  try {
+    event = Stripe.webhooks.constructEvent(rawBody, signature, secret, env.STRIPE_WEBHOOK_TOLERANCE_SECONDS);
+  } catch (error) {
+    throw new WebhookSignatureError(error instanceof Error ? error.message : "Invalid signature");
+  }
+  // The stored payload is the verified raw JSON, not the SDK's typed view of it.
+  const payload = JSON.parse(rawBody) as { data?: { object?: Record<string, unknown> } } & Record<string, unknown>;
+  return { id: event.id, type: event.type, created: event.created, object: payload.data?.object ?? {}, payload };
+}
+
+/** A `Stripe-Signature` header made by the SDK's own test helper (tests and the benchmark). */
+export function signTestPayload(payload: string, opts: { secret?: string; timestamp?: number } = {}): string {
+  return Stripe.webhooks.generateTestHeaderString({
+    payload,
+    secret: opts.secret ?? env.STRIPE_WEBHOOK_SECRET,
+    timestamp: opts.timestamp,
+  });
+}
+
+export type SubscriptionSnapshot = {
+  id: string;
+  customerId: string;
+  status: string;
+  priceId: string | null;
+  priceLookupKey: string | null;
+  itemId: string | null;
+  currentPeriodEnd: Date | null;
+  cancelAtPeriodEnd: boolean;
+  tenantId: string | null;
+  created: number;
+};
+
+const idOf = (v: string | { id: string } | null | undefined) => (v == null ? null : typeof v === "string" ? v : v.id);
+
+export function toSubscriptionSnapshot(sub: Stripe.Subscription): SubscriptionSnapshot {
+  const item = sub.items.data[0];
+  // Since API 2025-03 the period lives on items; fall back to the first item.
+  const periodEnd = item?.current_period_end ?? null;
+  return {
+    id: sub.id,
+    customerId: idOf(sub.customer) ?? "",
+    status: sub.status,
+    priceId: item?.price.id ?? null,
+    priceLookupKey: item?.price.lookup_key ?? null,
+    itemId: item?.id ?? null,
+    currentPeriodEnd: periodEnd ? new Date(periodEnd * 1000) : null,
+    cancelAtPeriodEnd: sub.cancel_at_period_end,
+    tenantId: sub.metadata?.tenant_id ?? null,
+    created: sub.created,
+  };
+}
+
+function isMissing(error: unknown) {
+  return error instanceof Stripe.errors.StripeInvalidRequestError && error.statusCode === 404;
+}
+
+/** The subscription as Stripe has it now; null when Stripe does not know it. */
+export async function retrieveSubscription(id: string): Promise<SubscriptionSnapshot | null> {
+  try {
+    return toSubscriptionSnapshot(await stripeClient().subscriptions.retrieve(id));
+  } catch (error) {
+    if (isMissing(error)) return null;
+    throw error;
+  }
+}
+
+/** Every subscription of a customer, canceled included, newest first. */
+export async function listCustomerSubscriptions(customerId: string): Promise<SubscriptionSnapshot[]> {
+  const list = await stripeClient().subscriptions.list({ customer: customerId, status: "all", limit: 100 });
+  return list.data.map(toSubscriptionSnapshot).sort((a, b) => b.created - a.created);
+}
+
+export async function retrieveCheckoutSession(id: string): Promise<{ id: string; subscriptionId: string | null; customerId: string | null; tenantId: string | null; status: string | null }> {
+  const cs = await stripeClient().checkout.sessions.retrieve(id);
+  return { id: cs.id, subscriptionId: idOf(cs.subscription), customerId: idOf(cs.customer), tenantId: cs.client_reference_id ?? cs.metadata?.tenant_id ?? null, status: cs.status };
+}
+
+/** False when Stripe has no such customer (e.g. the in-memory emulator restarted under a kept dev database). */
+export async function customerExists(id: string): Promise<boolean> {
+  try {
+    const c = await stripeClient().customers.retrieve(id);
+    return !("deleted" in c && c.deleted);
+  } catch (error) {
+    if (isMissing(error)) return false;
+    throw error;
+  }
+}
+
+export async function createCustomer(input: { tenantId: string; email: string | null; name: string; attempt?: number }): Promise<string> {
+  const customer = await stripeClient().customers.create(
+    { email: input.email ?? undefined, name: input.name, metadata: { tenant_id: input.tenantId } },
+    // One customer per tenant even if two requests race before the first is stored.
+    { idempotencyKey: `souk-customer-${input.tenantId}-${input.attempt ?? 0}` },
+  );
+  return customer.id;
+}
+
+export async function createCheckoutSession(input: { tenantId: string; customerId: string; priceId: string; plan: string; successUrl: string; cancelUrl: string }): Promise<{ id: string; url: string }> {
+  const session = await stripeClient().checkout.sessions.create({
+    mode: "subscription",
+    customer: input.customerId,
+    client_reference_id: input.tenantId,
+    metadata: { tenant_id: input.tenantId, plan: input.plan },
+    subscription_data: { metadata: { tenant_id: input.tenantId, plan: input.plan } },
+    line_items: [{ price: input.priceId, quantity: 1 }],
+    success_url: input.successUrl,
+    cancel_url: input.cancelUrl,
+  });
+  if (!session.url) throw new Error("Stripe returned a checkout session without a URL");
+  return { id: session.id, url: session.url };
+}
+
+export async function createPortalSession(customerId: string, returnUrl: string): Promise<string> {
+  const session = await stripeClient().billingPortal.sessions.create({ customer: customerId, return_url: returnUrl });
+  return session.url;
+}
+
+/** Swaps the subscription's price (upgrade/downgrade), prorated. */
+export async function changeSubscriptionPrice(subscriptionId: string, itemId: string, priceId: string, plan: string): Promise<SubscriptionSnapshot> {
+  const sub = await stripeClient().subscriptions.update(subscriptionId, {
+    items: [{ id: itemId, price: priceId }],
+    proration_behavior: "create_prorations",
+    metadata: { plan },
+  });
+  return toSubscriptionSnapshot(sub);
+}
+
+export async function setCancelAtPeriodEnd(subscriptionId: string, cancel: boolean): Promise<SubscriptionSnapshot> {
+  return toSubscriptionSnapshot(await stripeClient().subscriptions.update(subscriptionId, { cancel_at_period_end: cancel }));
+}
+
+export type InvoiceSnapshot = { id: string; number: string | null; status: string | null; amountDue: number; amountPaid: number; currency: string; created: Date; hostedUrl: string | null };
+
+export async function listInvoices(customerId: string, limit = 12): Promise<InvoiceSnapshot[]> {
+  const list = await stripeClient().invoices.list({ customer: customerId, limit });
+  return list.data.map((inv) => ({
+    id: inv.id ?? "",
+    number: inv.number ?? null,
+    status: inv.status ?? null,
+    amountDue: inv.amount_due,
+    amountPaid: inv.amount_paid,
+    currency: inv.currency,
+    created: new Date(inv.created * 1000),
+    hostedUrl: inv.hosted_invoice_url ?? null,
+  }));
+}
+
+export type PlanPriceSpec = { planId: string; name: string; lookupKey: string; monthlyAmountMinor: number; currency: string };
+
+const priceCache = new Map<string, string>();
+
+/**
+ * The Stripe price id for a plan: STRIPE_PRICE_<PLAN> when configured, else the
+ * price with the plan's lookup key. Against the emulator a missing price is
+ * created (the emulator starts empty); against a real account it must exist.
+ */
+export async function resolvePriceId(spec: PlanPriceSpec): Promise<string> {
+  const configured = env.stripePriceIds[spec.planId];
+  if (configured) return configured;
+  const cached = priceCache.get(spec.lookupKey);
+  if (cached) return cached;
+  const stripe = stripeClient();
+  const found = await stripe.prices.list({ lookup_keys: [spec.lookupKey], active: true, limit: 1 });
+  let id = found.data[0]?.id;
+  if (!id) {
+    if (!stripeIsEmulated) throw new Error(`No Stripe price with lookup key ${spec.lookupKey}: create it or set STRIPE_PRICE_${spec.planId.toUpperCase()}`);
+    const price = await stripe.prices.create({
+      currency: spec.currency.toLowerCase(),
+      unit_amount: spec.monthlyAmountMinor,
+      recurring: { interval: "month" },
+      lookup_key: spec.lookupKey,
+      product_data: { name: `Souk ${spec.name}` },
+    });
+    id = price.id;
+    logger.info({ lookupKey: spec.lookupKey, priceId: id }, "created emulator price");
+  }
+  priceCache.set(spec.lookupKey, id);
+  return id;
+}
+
+/** Which configured plan a price id belongs to (env mapping first), if any. */
+export function planForConfiguredPrice(priceId: string): string | null {
+  for (const [plan, id] of Object.entries(env.stripePriceIds)) if (id === priceId) return plan;
+  return null;
+}
+
+/** A fresh emulator has new ids: forget the cached client and price ids. */
+function resetStripeCaches() {
+  priceCache.clear();
+  client = undefined;
+}

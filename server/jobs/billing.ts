@@ -1,0 +1,104 @@
+import { eq } from "drizzle-orm";
+import { z } from "zod";
+import { tenants } from "@/server/db/schema";
+import { withSystem } from "@/server/db/tenancy";
+import { recordAudit } from "@/server/domain/audit";
+import { ownerEmails, provisionTenant, tenantsDueForPurge } from "@/server/domain/lifecycle";
+import { processStripeEvent } from "@/server/domain/stripe-events";
+import { reconcileSubscriptions, suspendPastDueTenants } from "@/server/domain/subscriptions";
+import { env } from "@/server/env";
+import { sendMail } from "@/server/integrations/mail";
+import { logger } from "@/server/logger";
+import { defineJob } from "./define";
+
+/** Billing and tenant-lifecycle jobs (issue 4). */
+
+export const processStripeEventJob = defineJob({
+  name: "stripe:process-event",
+  schema: z.object({ eventId: z.string().min(1) }),
+  // graphile-worker backs off exponentially between attempts (about 2s, 8s, 27s, …).
+  maxAttempts: 8,
+  async handle({ eventId }) {
+    const outcome = await processStripeEvent(eventId);
+    logger.debug({ eventId, outcome }, "stripe event handled");
+  },
+});
+
+export const provisionTenantJob = defineJob({
+  name: "tenant:provision",
+  schema: z.object({ tenantId: z.uuid(), cause: z.string() }),
+  maxAttempts: 3,
+  async handle({ tenantId, cause }) {
+    const status = await provisionTenant(tenantId, cause);
+    logger.info({ tenantId, status }, "provisioning finished");
+  },
+});
+
+export const sendWelcomeEmailJob = defineJob({
+  name: "tenant:welcome-email",
+  schema: z.object({ tenantId: z.uuid() }),
+  maxAttempts: 5,
+  async handle({ tenantId }) {
+    const owners = await withSystem("welcome-email", (tx) => ownerEmails(tx, tenantId));
+    for (const owner of owners) {
+      await sendMail({
+        to: owner.email,
+        subject: `Welcome to Souk — ${owner.shopName} is ready`,
+        text: `Your shop ${owner.shopName} is set up. Open your dashboard: ${env.APP_URL}/dashboard`,
+      });
+    }
+  },
+});
+
+export const suspendPastDueJob = defineJob({
+  name: "billing:suspend-past-due",
+  schema: z.object({}).passthrough(),
+  maxAttempts: 5,
+  cron: "*/5 * * * *",
+  async handle() {
+    const suspended = await suspendPastDueTenants();
+    if (suspended.length) logger.warn({ suspended }, "suspended tenants past their grace period");
+  },
+});
+
+export const reconcileSubscriptionsJob = defineJob({
+  name: "billing:reconcile",
+  schema: z.object({}).passthrough(),
+  maxAttempts: 3,
+  cron: "17 * * * *",
+  async handle() {
+    const report = await reconcileSubscriptions();
+    logger.info({ checked: report.checked, repaired: report.repaired.length, errors: report.errors.length }, "reconcile finished");
+  },
+});
+
+export const purgeDeletedTenantsJob = defineJob({
+  name: "tenant:purge-deleted",
+  schema: z.object({}).passthrough(),
+  maxAttempts: 3,
+  cron: "41 3 * * *",
+  async handle() {
+    await purgeDeletedTenants();
+  },
+});
+
+/** Removes tenants deleted longer ago than TENANT_RETENTION_DAYS (their rows cascade; the audit trail stays). */
+export async function purgeDeletedTenants(now = new Date()): Promise<string[]> {
+  const before = new Date(now.getTime() - env.TENANT_RETENTION_DAYS * 86_400_000);
+  const due = await withSystem("tenant-purge", (tx) => tenantsDueForPurge(tx, before));
+  const purged: string[] = [];
+  for (const tenantId of due) {
+    try {
+      await withSystem("tenant-purge", async (tx) => {
+        await recordAudit(tx, { userId: null }, { tenantId, action: "tenant.purged", targetType: "tenant", targetId: tenantId, metadata: { retentionDays: env.TENANT_RETENTION_DAYS } });
+        await tx.delete(tenants).where(eq(tenants.id, tenantId));
+      });
+      purged.push(tenantId);
+    } catch (error) {
+      logger.error({ err: error, tenantId }, "tenant purge failed");
+    }
+  }
+  return purged;
+}
+
+export const billingJobs = [processStripeEventJob, provisionTenantJob, sendWelcomeEmailJob, suspendPastDueJob, reconcileSubscriptionsJob, purgeDeletedTenantsJob];

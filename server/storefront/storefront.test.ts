@@ -1,0 +1,125 @@
+import { NextRequest } from "next/server";
+import { beforeAll, describe, expect, it } from "vitest";
+import { proxy } from "@/proxy";
+import type { Tenant } from "@/server/db/schema";
+import { withTenant } from "@/server/db/tenancy";
+import { renderMarkdown } from "@/server/domain/markdown";
+import { getPublicCategory, getPublicHomeProducts, getPublicProduct, resolveStorefrontTenant, searchPublicProducts, type StorefrontTenant } from "@/server/domain/storefront";
+import type { PublicUser } from "@/server/domain/users";
+import { formatPrice } from "@/lib/format-price";
+import { callerFor, makeTenant, makeUser, setTenantStatus } from "@/test/factories";
+import { storefrontRoute, subdomainSlug } from "./routing";
+
+async function publicTenant(slug: string): Promise<StorefrontTenant> {
+  const t = await resolveStorefrontTenant(slug);
+  if (!t) throw new Error(`no tenant ${slug}`);
+  return t;
+}
+
+describe("public storefront", () => {
+  let owner: PublicUser;
+  let rival: PublicUser;
+  let shop: Tenant;
+  let rivalShop: Tenant;
+
+  beforeAll(async () => {
+    [owner, rival] = await Promise.all([makeUser("Owner"), makeUser("Rival")]);
+    shop = await makeTenant(owner, "Public Shop");
+    rivalShop = await makeTenant(rival, "Rival Shop");
+    const c = callerFor(owner.id).catalog;
+    const cat = await c.createCategory({ tenantSlug: shop.slug, name: "Lamps" });
+    await c.createProduct({ tenantSlug: shop.slug, name: "Kuwaiti Lamp", price: "12.5", currency: "KWD", status: "published", categoryId: cat.id, sku: "KW-1" });
+    await c.createProduct({ tenantSlug: shop.slug, name: "Yen Lamp", price: "1200", currency: "JPY", status: "published", categoryId: cat.id });
+    await c.createProduct({ tenantSlug: shop.slug, name: "Secret Draft", price: "1", status: "draft", categoryId: cat.id });
+    await c.createProduct({ tenantSlug: shop.slug, name: "Old Archived", price: "1", status: "archived" });
+    await c.createProduct({
+      tenantSlug: shop.slug,
+      name: "Evil Lamp",
+      price: "3",
+      status: "published",
+      description: 'Nice **lamp**\n\n<script>alert(1)</script>\n\n<img src="x" onerror="alert(2)">\n\n[click](javascript:alert(3))\n\n<a href="https://ok.example" onclick="alert(4)">ok</a>',
+    });
+    await callerFor(rival.id).catalog.createProduct({ tenantSlug: rivalShop.slug, name: "Rival Only", price: "9", status: "published" });
+  });
+
+  it("shows only published products, in the product's currency digits", async () => {
+    const t = await publicTenant(shop.slug);
+    const home = await withTenant(t.id, (tx) => getPublicHomeProducts(tx, t));
+    expect(home.map((p) => p.name).sort()).toEqual(["Evil Lamp", "Kuwaiti Lamp", "Yen Lamp"]);
+    const kwd = home.find((p) => p.name === "Kuwaiti Lamp")!;
+    expect(formatPrice(kwd.price, kwd.currency)).toBe("KWD\u00a012.500");
+    const jpy = home.find((p) => p.name === "Yen Lamp")!;
+    expect(formatPrice(jpy.price, jpy.currency)).toBe("¥1,200");
+    // A product without a currency falls back to the shop's default.
+    expect(home.find((p) => p.name === "Evil Lamp")!.currency).toBe("EUR");
+    const cat = await withTenant(t.id, (tx) => getPublicCategory(tx, t, "lamps"));
+    expect(cat!.products.map((p) => p.name).sort()).toEqual(["Kuwaiti Lamp", "Yen Lamp"]);
+    // Paged: published products only, in order, with the page count.
+    const first = await withTenant(t.id, (tx) => getPublicCategory(tx, t, "lamps", 1, 1));
+    const second = await withTenant(t.id, (tx) => getPublicCategory(tx, t, "lamps", 2, 1));
+    expect([first!.pageCount, second!.pageCount]).toEqual([2, 2]);
+    expect([...first!.products, ...second!.products].map((p) => p.name)).toEqual(["Kuwaiti Lamp", "Yen Lamp"]);
+  });
+
+  it("returns nothing (a 404) for a draft or archived product", async () => {
+    const t = await publicTenant(shop.slug);
+    expect(await withTenant(t.id, (tx) => getPublicProduct(tx, t, "secret-draft"))).toBeNull();
+    expect(await withTenant(t.id, (tx) => getPublicProduct(tx, t, "old-archived"))).toBeNull();
+    expect(await withTenant(t.id, (tx) => searchPublicProducts(tx, t, "secret"))).toEqual([]);
+    expect((await withTenant(t.id, (tx) => searchPublicProducts(tx, t, "kw-1"))).map((p) => p.name)).toEqual(["Kuwaiti Lamp"]);
+  });
+
+  it("never shows another tenant's product, even by its slug", async () => {
+    const t = await publicTenant(shop.slug);
+    expect(await withTenant(t.id, (tx) => getPublicProduct(tx, t, "rival-only"))).toBeNull();
+    expect(await withTenant(t.id, (tx) => searchPublicProducts(tx, t, "rival"))).toEqual([]);
+    const r = await publicTenant(rivalShop.slug);
+    expect((await withTenant(r.id, (tx) => getPublicHomeProducts(tx, r))).map((p) => p.name)).toEqual(["Rival Only"]);
+  });
+
+  it("renders an XSS attempt in a description inert", async () => {
+    const t = await publicTenant(shop.slug);
+    const p = await withTenant(t.id, (tx) => getPublicProduct(tx, t, "evil-lamp"));
+    const html = p!.descriptionHtml;
+    expect(html).toContain("<strong>lamp</strong>");
+    expect(html).not.toMatch(/<script/i);
+    expect(html).not.toMatch(/onerror|onclick/i);
+    expect(html).not.toMatch(/javascript:/i);
+    expect(html).toContain('href="https://ok.example"');
+  });
+
+  it("sanitizes other markdown tricks", () => {
+    for (const evil of ["<iframe src=https://evil.example></iframe>", "<svg onload=alert(1)>", '<a href="JaVaScRiPt:alert(1)">x</a>', "![x](data:text/html;base64,PHNjcmlwdD4=)", "<div style=\"background:url(javascript:alert(1))\">x</div>"]) {
+      const html = renderMarkdown(evil);
+      expect(html).not.toMatch(/<iframe|<svg|onload|javascript:|data:|style=/i);
+    }
+  });
+
+  it("answers a suspended shop's storefront with HTTP 503, on /s/{slug} and on its subdomain", async () => {
+    const o = await makeUser();
+    const t = await makeTenant(o, "Soon Suspended");
+    await setTenantStatus(t.id, "suspended");
+    for (const req of [new NextRequest(`http://localhost/s/${t.slug}`), new NextRequest(`http://localhost/s/${t.slug}/p/anything`), new NextRequest("http://localhost/", { headers: { host: `${t.slug}.localhost:3000` } })]) {
+      const res = await proxy(req);
+      expect(res.status).toBe(503);
+      expect(await res.text()).toContain("temporarily unavailable");
+    }
+    const open = await proxy(new NextRequest(`http://localhost/s/${shop.slug}`));
+    expect(open.status).toBe(200);
+    expect(open.headers.get("x-request-id")).toBeTruthy();
+  });
+
+  it("rewrites {slug}.BASE_DOMAIN to /s/{slug}", async () => {
+    expect(subdomainSlug("acme.localhost:3000", "localhost")).toBe("acme");
+    expect(subdomainSlug("localhost:3000", "localhost")).toBeNull();
+    expect(subdomainSlug("www.souk.test", "souk.test")).toBeNull();
+    expect(subdomainSlug("a.b.souk.test", "souk.test")).toBeNull();
+    expect(storefrontRoute("acme.souk.test", "/p/lamp", "souk.test")).toEqual({ slug: "acme", rewriteTo: "/s/acme/p/lamp" });
+    expect(storefrontRoute("acme.souk.test", "/", "souk.test")).toEqual({ slug: "acme", rewriteTo: "/s/acme" });
+    expect(storefrontRoute("acme.souk.test", "/s/acme/p/lamp", "souk.test")).toEqual({ slug: "acme", rewriteTo: null });
+    expect(storefrontRoute("acme.souk.test", "/api/storefront/visit", "souk.test")).toBeNull();
+    expect(storefrontRoute("souk.test", "/dashboard", "souk.test")).toBeNull();
+    const res = await proxy(new NextRequest("http://localhost/p/lamp", { headers: { host: `${shop.slug}.localhost` } }));
+    expect(res.headers.get("x-middleware-rewrite")).toContain(`/s/${shop.slug}/p/lamp`);
+  });
+});

@@ -1,0 +1,47 @@
+import { withTenant } from "@/server/db/tenancy";
+import { insertVisits, type VisitRow } from "@/server/domain/analytics";
+import { resolveStorefrontTenant, storefrontAvailability } from "@/server/domain/storefront-tenant";
+import { logger } from "@/server/logger";
+
+/**
+ * Storefront visits are buffered in memory and written in batches, one
+ * withTenant transaction per shop, so recording a page view never waits on the
+ * database. A batch is flushed after FLUSH_MS or at MAX_BATCH rows. Analytics
+ * is best effort: a failed batch is logged, not retried, and a crash loses at
+ * most one interval of page views.
+ */
+const FLUSH_MS = 1_000;
+const MAX_BATCH = 500;
+
+let queue: { slug: string; row: VisitRow }[] = [];
+let timer: NodeJS.Timeout | undefined;
+
+export function enqueueVisit(slug: string, row: VisitRow): void {
+  queue.push({ slug, row });
+  if (queue.length >= MAX_BATCH) void flushVisits();
+  else if (!timer) {
+    timer = setTimeout(() => void flushVisits(), FLUSH_MS);
+    timer.unref();
+  }
+}
+
+export async function flushVisits(): Promise<number> {
+  clearTimeout(timer);
+  timer = undefined;
+  const batch = queue;
+  queue = [];
+  const bySlug = new Map<string, VisitRow[]>();
+  for (const { slug, row } of batch) bySlug.set(slug, [...(bySlug.get(slug) ?? []), row]);
+  let written = 0;
+  for (const [slug, rows] of bySlug) {
+    try {
+      const tenant = await resolveStorefrontTenant(slug);
+      if (storefrontAvailability(tenant) !== "open" || !tenant) continue;
+      await withTenant(tenant.id, (tx) => insertVisits(tx, tenant.id, rows));
+      written += rows.length;
+    } catch (error) {
+      logger.warn({ err: error, slug, rows: rows.length }, "dropping a batch of storefront visits");
+    }
+  }
+  return written;
+}
