@@ -32,6 +32,30 @@ const schema = z
     BASE_DOMAIN: z.string().default("localhost"),
     WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(5),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+    // Billing (issue 4). No STRIPE_SECRET_KEY: the SDK talks to the local emulator at STRIPE_API_BASE.
+    STRIPE_SECRET_KEY: optional,
+    STRIPE_WEBHOOK_SECRET: z.string().default("whsec_souk_local_emulator"),
+    STRIPE_API_BASE: z.url().default("http://127.0.0.1:12111"),
+    STRIPE_WEBHOOK_TOLERANCE_SECONDS: z.coerce.number().int().min(1).default(300),
+    STRIPE_PRICE_STARTER: optional,
+    STRIPE_PRICE_PRO: optional,
+    STRIPE_PRICE_MUSEUM: optional,
+    BILLING_GRACE_PERIOD_HOURS: z.coerce.number().min(0).default(72),
+    TENANT_RETENTION_DAYS: z.coerce.number().min(0).default(30),
+    // Media (issue 3). No S3_ENDPOINT: AWS S3 itself; `npm run dev` and the tests start s3rver and set it.
+    S3_ENDPOINT: optional,
+    S3_BUCKET: z.string().default("souk-media"),
+    S3_REGION: z.string().default("us-east-1"),
+    S3_ACCESS_KEY_ID: z.string().default("S3RVER"),
+    S3_SECRET_ACCESS_KEY: z.string().default("S3RVER"),
+    S3_FORCE_PATH_STYLE: bool.optional(),
+    S3_PUBLIC_URL: optional,
+    MEDIA_MAX_BYTES: z.coerce.number().int().min(1).default(10 * 1024 * 1024),
+  })
+  // With a real Stripe account, the emulator's well-known webhook secret would let anyone forge events.
+  .refine((e) => !e.STRIPE_SECRET_KEY || e.STRIPE_WEBHOOK_SECRET !== "whsec_souk_local_emulator", {
+    path: ["STRIPE_WEBHOOK_SECRET"],
+    message: "set STRIPE_WEBHOOK_SECRET to your endpoint's signing secret when STRIPE_SECRET_KEY is set",
   })
   .transform((e) => ({
     ...e,
@@ -39,6 +63,10 @@ const schema = z
     // Captured mail is readable at /dev/mailbox: on by default only outside production.
     DEV_MAILBOX: e.DEV_MAILBOX ?? (e.NODE_ENV !== "production" && !e.SMTP_URL),
     githubAuth: e.AUTH_GITHUB_ID && e.AUTH_GITHUB_SECRET ? { clientId: e.AUTH_GITHUB_ID, clientSecret: e.AUTH_GITHUB_SECRET } : null,
+    // Stripe price ids by plan id (configuration, never literals in code paths); unset → found by lookup key.
+    stripePriceIds: { starter: e.STRIPE_PRICE_STARTER, pro: e.STRIPE_PRICE_PRO, museum: e.STRIPE_PRICE_MUSEUM } as Record<string, string | undefined>,
+    // Path-style URLs for s3rver/MinIO (any custom endpoint) unless told otherwise; virtual-hosted for AWS.
+    S3_FORCE_PATH_STYLE: e.S3_FORCE_PATH_STYLE ?? Boolean(e.S3_ENDPOINT),
     googleAuth: e.AUTH_GOOGLE_ID && e.AUTH_GOOGLE_SECRET ? { clientId: e.AUTH_GOOGLE_ID, clientSecret: e.AUTH_GOOGLE_SECRET } : null,
   }));
 

@@ -2,10 +2,18 @@
  * npm run worker — processes background jobs (graphile-worker over PostgreSQL).
  * Any number of workers may run; they coordinate through the database.
  */
-import { parseCrontab, run } from "graphile-worker";
+import { Logger, run } from "graphile-worker";
 import { env } from "@/server/env";
 import { logger } from "@/server/logger";
-import { crontab, taskList } from "./index";
+import { cronItems, taskList } from "./index";
+
+// graphile-worker's own messages go to pino; its per-job "completed" chatter only at debug level.
+const workerLogger = new Logger((scope) => (level, message, meta) => {
+  const fields = { scope, ...meta };
+  if (level === "error") logger.error(fields, message);
+  else if (level === "warning") logger.warn(fields, message);
+  else logger.debug(fields, message);
+});
 
 const runner = await run({
   connectionString: env.DATABASE_URL,
@@ -14,8 +22,8 @@ const runner = await run({
   pollInterval: 1000,
   taskList: taskList(),
   // Parsed here so an empty schedule does not make graphile-worker look for a crontab file.
-  parsedCronItems: parseCrontab(crontab()),
-  logger: undefined,
+  parsedCronItems: cronItems(),
+  logger: workerLogger,
 });
 logger.info({ concurrency: env.WORKER_CONCURRENCY }, "worker started");
 

@@ -1,21 +1,10 @@
-import { TRPCError } from "@trpc/server";
 import { and, eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/server/db/client";
 import { auditLog, tenants, type Tenant } from "@/server/db/schema";
 import type { PublicUser } from "@/server/domain/users";
-import { addMember, callerFor, makeTenant, makeUser, setTenantStatus, uniqueSuffix } from "@/test/factories";
+import { addMember, callerFor, codeOf, makeTenant, makeUser, setTenantStatus, uniqueSuffix } from "@/test/factories";
 import { callOverHttp, errorOf } from "@/test/http";
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-    return "OK";
-  } catch (error) {
-    if (error instanceof TRPCError) return error.code;
-    throw error;
-  }
-}
 
 async function auditFor(tenantId: string, action: string) {
   return db.select().from(auditLog).where(and(eq(auditLog.tenantId, tenantId), eq(auditLog.action, action)));
