@@ -1,5 +1,4 @@
 import { randomBytes } from "node:crypto";
-import { TRPCError } from "@trpc/server";
 import { eq } from "drizzle-orm";
 import { createCaller } from "@/server/api/root";
 import { createApiContext } from "@/server/api/trpc";
@@ -33,15 +32,4 @@ export async function setTenantStatus(tenantId: string, status: TenantStatus) {
 /** A tRPC caller acting as `userId` (null: signed out). */
 export function callerFor(userId: string | null) {
   return createCaller(createApiContext({ userId, requestId: `test-${uniqueSuffix()}` }));
-}
-
-/** The tRPC error code a call fails with, or "OK". */
-export async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-    return "OK";
-  } catch (error) {
-    if (error instanceof TRPCError) return error.code;
-    throw error;
-  }
 }

@@ -3,7 +3,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/server/db/client";
 import { auditLog, categories, products, type Tenant } from "@/server/db/schema";
 import type { PublicUser } from "@/server/domain/users";
-import { addMember, callerFor, codeOf, makeTenant, makeUser, setTenantStatus } from "@/test/factories";
+import { addMember, callerFor, makeTenant, makeUser, setTenantStatus } from "@/test/factories";
+import { codeOf } from "@/test/trpc";
 import { callOverHttp, errorOf } from "@/test/http";
 
 const productRows = (tenantId: string) => db.select().from(products).where(eq(products.tenantId, tenantId));

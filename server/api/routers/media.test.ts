@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestS3 } from "@/test/s3";
-import { codeOf } from "@/test/factories";
+import { codeOf } from "@/test/trpc";
 
 // s3rver must be running and configured before server/env is first imported,
 // so every app module below is imported dynamically after it starts.

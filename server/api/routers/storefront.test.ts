@@ -4,7 +4,8 @@ import { db } from "@/server/db/client";
 import { auditLog, storefrontSettings, type Tenant } from "@/server/db/schema";
 import type { PublicUser } from "@/server/domain/users";
 import { enqueueVisit, flushVisits } from "@/server/storefront/visit-buffer";
-import { addMember, callerFor, codeOf, makeTenant, makeUser } from "@/test/factories";
+import { addMember, callerFor, makeTenant, makeUser } from "@/test/factories";
+import { codeOf } from "@/test/trpc";
 import { callOverHttp, errorOf } from "@/test/http";
 
 const visit = (over: Partial<Parameters<typeof enqueueVisit>[1]> = {}) => ({
