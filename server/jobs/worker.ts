@@ -2,18 +2,11 @@
  * npm run worker — processes background jobs (graphile-worker over PostgreSQL).
  * Any number of workers may run; they coordinate through the database.
  */
-import { Logger, run } from "graphile-worker";
+import { run } from "graphile-worker";
 import { env } from "@/server/env";
 import { logger } from "@/server/logger";
 import { cronItems, taskList } from "./index";
-
-// graphile-worker's own messages go to pino; its per-job "completed" chatter only at debug level.
-const workerLogger = new Logger((scope) => (level, message, meta) => {
-  const fields = { scope, ...meta };
-  if (level === "error") logger.error(fields, message);
-  else if (level === "warning") logger.warn(fields, message);
-  else logger.debug(fields, message);
-});
+import { workerLogger } from "./worker-logger";
 
 const runner = await run({
   connectionString: env.DATABASE_URL,
