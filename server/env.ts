@@ -30,6 +30,7 @@ const schema = z
     MAIL_FROM: z.string().default("Souk <no-reply@souk.local>"),
     DEV_MAILBOX: bool.optional(),
     BASE_DOMAIN: z.string().default("localhost"),
+    HTTP_COMPRESSION: bool.optional(),
     WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(5),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
     // Billing (issue 4). No STRIPE_SECRET_KEY: the SDK talks to the local emulator at STRIPE_API_BASE.
@@ -60,6 +61,8 @@ const schema = z
   .transform((e) => ({
     ...e,
     isProduction: e.NODE_ENV === "production",
+    // gzip in Node costs CPU on every response; turn it off when a reverse proxy or CDN compresses.
+    HTTP_COMPRESSION: e.HTTP_COMPRESSION ?? true,
     // Captured mail is readable at /dev/mailbox: on by default only outside production.
     DEV_MAILBOX: e.DEV_MAILBOX ?? (e.NODE_ENV !== "production" && !e.SMTP_URL),
     githubAuth: e.AUTH_GITHUB_ID && e.AUTH_GITHUB_SECRET ? { clientId: e.AUTH_GITHUB_ID, clientSecret: e.AUTH_GITHUB_SECRET } : null,
