@@ -17,8 +17,7 @@ import os from "node:os";
 import path from "node:path";
 import autocannon from "autocannon";
 import postgres from "postgres";
-import { runMigrations } from "../server/db/migrate";
-import { createDatabase, databaseUrl, dropDatabase, startEmbeddedPostgres, type RunningPostgres } from "./lib/postgres";
+import { createRunDatabase, type RunDatabase } from "./lib/postgres";
 import { freePort, waitForHttp } from "./lib/ports";
 import { startLocalS3, type LocalS3 } from "./lib/s3rver-local";
 
@@ -82,23 +81,14 @@ async function measure(baseUrl: string, name: string, urlPath: string): Promise<
 }
 
 async function main(): Promise<number> {
-  let embedded: RunningPostgres | undefined;
-  let pgDir: string | undefined;
   let s3Dir: string | undefined;
   let s3: LocalS3 | undefined;
   let server: ChildProcess | undefined;
-  let adminUrl = process.env.TEST_DATABASE_URL;
+  let runDb: RunDatabase | undefined;
   const dbName = `souk_bench_${process.pid}`;
   try {
-    if (!adminUrl) {
-      pgDir = mkdtempSync(path.join(os.tmpdir(), "souk-bench-pg-"));
-      embedded = await startEmbeddedPostgres({ dataDir: pgDir, port: await freePort(), persistent: false, quiet: true });
-      adminUrl = embedded.adminUrl;
-    }
-    await dropDatabase(adminUrl, dbName);
-    await createDatabase(adminUrl, dbName);
-    const url = databaseUrl(adminUrl, dbName);
-    await runMigrations(url);
+    runDb = await createRunDatabase(dbName);
+    const { url } = runDb;
     console.log(`[bench] seeding ${PRODUCTS.toLocaleString("en")} products…`);
     await seed(url);
 
@@ -160,9 +150,7 @@ async function main(): Promise<number> {
     }
     await s3?.stop().catch(() => {});
     if (s3Dir) rmSync(s3Dir, { recursive: true, force: true });
-    if (adminUrl) await dropDatabase(adminUrl, dbName).catch(() => {});
-    await embedded?.stop().catch(() => {});
-    if (pgDir) rmSync(pgDir, { recursive: true, force: true });
+    await runDb?.dispose();
   }
 }
 

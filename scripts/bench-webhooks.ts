@@ -12,11 +12,10 @@
  * BENCH_INTAKE_ONLY=1 (diagnosis: pause the worker while posting, to measure intake alone).
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { runMigrations } from "../server/db/migrate";
-import { createDatabase, databaseUrl, dropDatabase, startEmbeddedPostgres, type RunningPostgres } from "./lib/postgres";
+import { createRunDatabase, type RunDatabase } from "./lib/postgres";
 import { freePort, waitForHttp } from "./lib/ports";
 import { startStripeEmulator, type StripeEmulator } from "./stripe-emulator/server";
 
@@ -41,22 +40,13 @@ function percentile(sorted: number[], p: number): number {
 }
 
 async function main(): Promise<number> {
-  let embedded: RunningPostgres | undefined;
-  let tempDir: string | undefined;
   let emulator: StripeEmulator | undefined;
   const children: ChildProcess[] = [];
-  let adminUrl = process.env.TEST_DATABASE_URL;
+  let runDb: RunDatabase | undefined;
   const dbName = `souk_bench_${process.pid}`;
   try {
-    if (!adminUrl) {
-      tempDir = mkdtempSync(path.join(os.tmpdir(), "souk-bench-pg-"));
-      embedded = await startEmbeddedPostgres({ dataDir: tempDir, port: await freePort(), persistent: false, quiet: true });
-      adminUrl = embedded.adminUrl;
-    }
-    await dropDatabase(adminUrl, dbName);
-    await createDatabase(adminUrl, dbName);
-    const url = databaseUrl(adminUrl, dbName);
-    await runMigrations(url);
+    runDb = await createRunDatabase(dbName);
+    const { url } = runDb;
 
     const port = await freePort();
     const baseUrl = `http://127.0.0.1:${port}`;
@@ -170,9 +160,7 @@ async function main(): Promise<number> {
       }
     }
     await emulator?.close().catch(() => {});
-    if (adminUrl) await dropDatabase(adminUrl, dbName).catch(() => {});
-    await embedded?.stop().catch(() => {});
-    if (tempDir) rmSync(tempDir, { recursive: true, force: true });
+    await runDb?.dispose();
   }
 }
 

@@ -15,8 +15,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { runMigrations } from "../server/db/migrate";
-import { createDatabase, databaseUrl, dropDatabase, startEmbeddedPostgres, type RunningPostgres } from "./lib/postgres";
+import { createRunDatabase, type RunDatabase } from "./lib/postgres";
 import { freePort, waitForHttp } from "./lib/ports";
 import { startStripeEmulator, type StripeEmulator } from "./stripe-emulator/server";
 import { startLocalS3, type LocalS3 } from "./lib/s3rver-local";
@@ -33,25 +32,16 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<n
 }
 
 async function main(): Promise<number> {
-  let embedded: RunningPostgres | undefined;
-  let tempDir: string | undefined;
   let server: ChildProcess | undefined;
   let worker: ChildProcess | undefined;
   let stripeEmulator: StripeEmulator | undefined;
   let localS3: LocalS3 | undefined;
   let s3Dir: string | undefined;
-  let adminUrl = process.env.TEST_DATABASE_URL;
+  let runDb: RunDatabase | undefined;
   const dbName = `souk_e2e_${process.pid}`;
   try {
-    if (!adminUrl) {
-      tempDir = mkdtempSync(path.join(os.tmpdir(), "souk-e2e-pg-"));
-      embedded = await startEmbeddedPostgres({ dataDir: tempDir, port: await freePort(), persistent: false, quiet: true });
-      adminUrl = embedded.adminUrl;
-    }
-    await dropDatabase(adminUrl, dbName);
-    await createDatabase(adminUrl, dbName);
-    const url = databaseUrl(adminUrl, dbName);
-    await runMigrations(url);
+    runDb = await createRunDatabase(dbName);
+    const { url } = runDb;
 
     const port = Number(process.env.E2E_PORT ?? (await freePort()));
     const baseUrl = `http://127.0.0.1:${port}`;
@@ -107,9 +97,7 @@ async function main(): Promise<number> {
       server.kill("SIGTERM");
       await new Promise((r) => server!.once("exit", r));
     }
-    if (adminUrl) await dropDatabase(adminUrl, dbName).catch(() => {});
-    await embedded?.stop().catch(() => {});
-    if (tempDir) rmSync(tempDir, { recursive: true, force: true });
+    await runDb?.dispose();
   }
 }
 

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { startStripeEmulator, type StripeEmulator } from "@/scripts/stripe-emulator/server";
 import { receiveStripeWebhook } from "@/server/domain/stripe-events";
+import { runDueJobs } from "@/server/jobs/run-once";
 import { env } from "@/server/env";
 import { signTestPayload, setStripeApiBase } from "@/server/integrations/stripe";
 
@@ -18,6 +19,8 @@ export type StripeHarness = {
   eventBody(id: string): Promise<string>;
   /** POST to the hosted checkout page's Pay or Decline button; returns the HTTP status. */
   clickCheckout(url: string, action: "pay" | "decline"): Promise<number>;
+  /** Waits for the emulator's webhooks to be delivered, then runs the jobs they queued. */
+  settle(): Promise<void>;
   close(): Promise<void>;
 };
 
@@ -52,6 +55,10 @@ export async function startStripeHarness(): Promise<StripeHarness> {
     async clickCheckout(url, action) {
       const res = await fetch(`${url}/${action}`, { method: "POST", redirect: "manual" });
       return res.status;
+    },
+    async settle() {
+      await emu.waitForWebhooks(10_000);
+      await runDueJobs();
     },
     async close() {
       await emu.close();

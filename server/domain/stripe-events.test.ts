@@ -22,11 +22,6 @@ afterAll(async () => {
   await h.close();
 });
 
-async function settle() {
-  await h.emu.waitForWebhooks(10_000);
-  await runDueJobs();
-}
-
 /** A shop created on a paid plan (pending) with an open Checkout session. */
 async function pendingShop(plan: "starter" | "pro" | "museum" = "pro") {
   const owner = await makeUser("Owner");
@@ -38,7 +33,7 @@ async function pendingShop(plan: "starter" | "pro" | "museum" = "pro") {
 async function activeShop(plan: "starter" | "pro" | "museum" = "pro") {
   const s = await pendingShop(plan);
   expect(await h.clickCheckout(s.url, "pay")).toBe(303);
-  await settle();
+  await h.settle();
   return s;
 }
 
@@ -108,7 +103,7 @@ describe("checkout to active", () => {
   it("provisions a shop after Pay, through every step, and reuses the Stripe customer", async () => {
     const { shop, owner, url } = await pendingShop("pro");
     expect(await h.clickCheckout(url, "decline")).toBe(402);
-    await settle();
+    await h.settle();
     expect(await stateOf(shop.id)).toMatchObject({ tenant: "pending", plan: "trial" });
     // A second attempt reuses the customer created the first time.
     const [before] = await db.select().from(subscriptions).where(eq(subscriptions.tenantId, shop.id));
@@ -116,7 +111,7 @@ describe("checkout to active", () => {
     const [after] = await db.select().from(subscriptions).where(eq(subscriptions.tenantId, shop.id));
     expect(after!.stripeCustomerId).toBe(before!.stripeCustomerId);
     expect(await h.clickCheckout(again.url, "pay")).toBe(303);
-    await settle();
+    await h.settle();
     expect(await stateOf(shop.id)).toMatchObject({ tenant: "active", plan: "pro", subscription: "active", subscriptionPlan: "pro" });
     const steps = await db.select().from(provisioningLogs).where(eq(provisioningLogs.tenantId, shop.id));
     for (const step of ["storage_prefix", "default_branding", "welcome_email"]) {
@@ -145,7 +140,7 @@ describe("idempotency and ordering", () => {
     expect(transitions.filter((t) => t.step === "welcome_email")).toHaveLength(1);
     expect(await stateOf(shop.id)).toMatchObject({ tenant: "active", plan: "starter" });
     h.emu.releaseWebhooks();
-    await settle();
+    await h.settle();
     expect(await stateOf(shop.id)).toMatchObject({ tenant: "active", plan: "starter" });
   });
 
@@ -166,7 +161,7 @@ describe("idempotency and ordering", () => {
     }
     expect(await stateOf(shop.id)).toMatchObject({ tenant: "active", plan: "pro", subscription: "active", cancelAtPeriodEnd: true });
     h.emu.releaseWebhooks({ order: "shuffle", duplicate: true });
-    await settle();
+    await h.settle();
     expect(await stateOf(shop.id)).toMatchObject({ tenant: "active", plan: "pro", subscription: "active", cancelAtPeriodEnd: true });
   });
 
@@ -185,7 +180,7 @@ describe("idempotency and ordering", () => {
     await runDueJobs();
     expect(await stateOf(shop.id)).toMatchObject({ tenant: "deleted", subscription: "canceled" });
     h.emu.releaseWebhooks();
-    await settle();
+    await h.settle();
     expect(await stateOf(shop.id)).toMatchObject({ tenant: "deleted", subscription: "canceled" });
   });
 });
@@ -204,7 +199,7 @@ describe("bursts", () => {
     expect(rows.filter((r) => r.lastError?.startsWith("covered by ")).length).toBeGreaterThan(0);
     expect(await stateOf(shop.id)).toMatchObject({ tenant: "active", plan: "pro" });
     h.emu.releaseWebhooks();
-    await settle();
+    await h.settle();
   });
 });
 
@@ -215,7 +210,7 @@ describe("reconcile", () => {
     h.emu.failPayments(sub!.stripeCustomerId, true);
     h.emu.dropNextWebhooks(1000);
     h.emu.advanceTime(32 * DAY);
-    await settle();
+    await h.settle();
     h.emu.dropNextWebhooks(0);
     // Nothing arrived: the app still believes the subscription is active.
     expect(await stateOf(shop.id)).toMatchObject({ tenant: "active", subscription: "active" });
