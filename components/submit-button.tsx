@@ -1,6 +1,5 @@
 "use client";
 
-import { Loader2 } from "lucide-react";
 import { useFormStatus } from "react-dom";
 import { Button, type ButtonProps } from "@/components/ui/button";
 
@@ -8,8 +7,7 @@ import { Button, type ButtonProps } from "@/components/ui/button";
 export function SubmitButton({ children, pendingLabel, ...props }: ButtonProps & { pendingLabel?: string }) {
   const { pending } = useFormStatus();
   return (
-    <Button type="submit" disabled={pending || props.disabled} aria-busy={pending} {...props}>
-      {pending ? <Loader2 className="animate-spin" aria-hidden /> : null}
+    <Button type="submit" pending={pending} {...props}>
       {pending && pendingLabel ? pendingLabel : children}
     </Button>
   );

@@ -1,7 +1,6 @@
 "use client";
 
 import { useMutation } from "@tanstack/react-query";
-import { Loader2 } from "lucide-react";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { Alert } from "@/components/ui/alert";
@@ -80,8 +79,7 @@ export function CreateShopForm({ plans }: { plans: { id: string; name: string; m
         ))}
         <p className="text-xs text-muted-foreground">Paid plans go to Stripe Checkout; you can change plans later in Billing.</p>
       </fieldset>
-      <Button type="submit" disabled={pending}>
-        {pending ? <Loader2 className="animate-spin" aria-hidden /> : null}
+      <Button type="submit" pending={pending}>
         Create shop
       </Button>
     </form>

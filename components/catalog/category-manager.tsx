@@ -1,7 +1,7 @@
 "use client";
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { GripVertical, Loader2, Trash2 } from "lucide-react";
+import { GripVertical, Trash2 } from "lucide-react";
 import { useState } from "react";
 import { toast } from "sonner";
 import { Alert } from "@/components/ui/alert";
@@ -67,8 +67,7 @@ export function CategoryManager({ tenantSlug, canEdit }: { tenantSlug: string; c
               ))}
             </select>
           </div>
-          <Button type="submit" disabled={create.isPending}>
-            {create.isPending ? <Loader2 className="animate-spin" aria-hidden /> : null}
+          <Button type="submit" pending={create.isPending}>
             Add category
           </Button>
           {create.error && !Object.keys(fe).length ? <Alert variant="error" className="sm:col-span-3">{messageOf(create.error)}</Alert> : null}

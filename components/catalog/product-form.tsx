@@ -1,7 +1,6 @@
 "use client";
 
 import { useMutation, useQuery } from "@tanstack/react-query";
-import { Loader2 } from "lucide-react";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { toast } from "sonner";
@@ -138,8 +137,7 @@ export function ProductForm({ tenantSlug, canEdit, defaultCurrency, product }: P
       </fieldset>
       {canEdit ? (
         <div>
-          <Button type="submit" disabled={mutation.isPending}>
-            {mutation.isPending ? <Loader2 className="animate-spin" aria-hidden /> : null}
+          <Button type="submit" pending={mutation.isPending}>
             {product ? "Save product" : "Create product"}
           </Button>
         </div>

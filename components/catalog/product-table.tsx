@@ -224,8 +224,7 @@ export function ProductTable({ tenantSlug, canEdit, defaultCurrency }: Props) {
         </div>
       )}
       {products.hasNextPage ? (
-        <Button variant="outline" onClick={() => void products.fetchNextPage()} disabled={products.isFetchingNextPage}>
-          {products.isFetchingNextPage ? <Loader2 className="animate-spin" aria-hidden /> : null}
+        <Button variant="outline" onClick={() => void products.fetchNextPage()} pending={products.isFetchingNextPage}>
           Load more
         </Button>
       ) : null}

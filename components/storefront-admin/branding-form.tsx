@@ -137,8 +137,7 @@ export function BrandingForm({ tenantSlug, canEdit, initial }: { tenantSlug: str
       </fieldset>
       {canEdit ? (
         <div>
-          <Button type="submit" disabled={save.isPending}>
-            {save.isPending ? <Loader2 className="animate-spin" aria-hidden /> : null}
+          <Button type="submit" pending={save.isPending}>
             Save storefront
           </Button>
         </div>

@@ -1,4 +1,5 @@
 import { cva, type VariantProps } from "class-variance-authority";
+import { Loader2 } from "lucide-react";
 import { Slot } from "radix-ui";
 import * as React from "react";
 import { cn } from "@/lib/utils";
@@ -26,11 +27,23 @@ const buttonVariants = cva(
   },
 );
 
-export type ButtonProps = React.ComponentProps<"button"> & VariantProps<typeof buttonVariants> & { asChild?: boolean };
+export type ButtonProps = React.ComponentProps<"button"> &
+  VariantProps<typeof buttonVariants> & {
+    asChild?: boolean;
+    /** Work in progress: shows a spinner, disables the button and marks it busy. */
+    pending?: boolean;
+  };
 
-export function Button({ className, variant, size, asChild = false, ...props }: ButtonProps) {
-  const Comp = asChild ? Slot.Root : "button";
-  return <Comp className={cn(buttonVariants({ variant, size, className }))} {...props} />;
+export function Button({ className, variant, size, asChild = false, pending = false, disabled, children, ...props }: ButtonProps) {
+  if (asChild) {
+    return <Slot.Root className={cn(buttonVariants({ variant, size, className }))} {...props}>{children}</Slot.Root>;
+  }
+  return (
+    <button className={cn(buttonVariants({ variant, size, className }))} disabled={pending || disabled} aria-busy={pending || undefined} {...props}>
+      {pending ? <Loader2 className="animate-spin" aria-hidden /> : null}
+      {children}
+    </button>
+  );
 }
 
 export { buttonVariants };

@@ -4,9 +4,10 @@ import { categories, mediaAssets, products, type Category, type Product } from "
 import { recordAudit } from "./audit";
 import type { TenantContext } from "./context";
 import { DomainError, fieldError, isUniqueViolation, notFound } from "./errors";
-import { isCurrencyCode } from "./money";
+import { currencyInput } from "./money";
 import { assertWithinPlanLimit } from "./plans";
 import { publicUrl } from "@/server/integrations/s3";
+import { slugify } from "@/lib/slug";
 
 /* ----------------------------------------------------------------- inputs */
 
@@ -32,12 +33,8 @@ export const priceInput = z
     else if ((v.split(".")[0] ?? "").replace(/^0+(?=\d)/, "").length > 9) ctx.addIssue({ code: "custom", message: "Price is too large" });
   });
 
-export const productCurrencyInput = z
-  .string()
-  .trim()
-  .toUpperCase()
-  .refine(isCurrencyCode, "Unknown currency code (use ISO 4217, e.g. EUR)")
-  .nullable();
+/** Null: the product is priced in the shop's default currency. */
+export const productCurrencyInput = currencyInput.nullable();
 
 const productFields = {
   name: z.string().trim().min(1, "Enter a name").max(200, "Use at most 200 characters"),
@@ -97,16 +94,9 @@ export const categoryIdInput = z.object({ id: z.uuid() });
 
 /* ---------------------------------------------------------------- helpers */
 
+/** Product and category slugs may be longer than shop slugs; a name with no letters gets "item". */
 export function slugFromName(name: string): string {
-  const slug = name
-    .normalize("NFKD")
-    .replace(/[\u0300-\u036f]/g, "")
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, "-")
-    .replace(/^-+|-+$/g, "")
-    .slice(0, 80)
-    .replace(/-+$/, "");
-  return slug || "item";
+  return slugify(name, 80) || "item";
 }
 
 function escapeLike(text: string) {

@@ -1,3 +1,5 @@
+import { z } from "zod";
+
 /** ISO 4217 codes this runtime knows (Intl data), e.g. EUR, KWD, JPY. */
 const knownCurrencies = new Set(Intl.supportedValuesOf("currency"));
 
@@ -9,3 +11,10 @@ export function isCurrencyCode(code: string): boolean {
 export function currencyDigits(currency: string): number {
   return new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
 }
+
+/** An ISO 4217 code in any case, normalised to upper case. */
+export const currencyInput = z
+  .string()
+  .trim()
+  .toUpperCase()
+  .refine(isCurrencyCode, "Unknown currency code (use ISO 4217, e.g. EUR)");

@@ -7,6 +7,7 @@ import { recordAudit } from "./audit";
 import type { TenantContext } from "./context";
 import { renderMarkdown, markdownToText } from "./markdown";
 import type { StorefrontTenant } from "./storefront-tenant";
+import { brandColorInput } from "./tenants";
 
 export { resolveStorefrontTenant, storefrontAvailability, type StorefrontTenant, type StorefrontAvailability } from "./storefront-tenant";
 
@@ -19,14 +20,13 @@ const optionalUrl = z
   .refine((v) => v === "" || /^https?:\/\/[^\s]+$/i.test(v), "Use a full http(s) URL")
   .transform((v) => v || null)
   .nullable();
-const colour = z.string().regex(/^#[0-9a-fA-F]{6}$/, "Use a hex colour like #0f766e");
 
 export const updateStorefrontInput = z.object({
   title: z.string().trim().max(100).transform((v) => v || null).nullable().optional(),
   tagline: z.string().trim().max(200).optional(),
   logoUrl: optionalUrl.optional(),
-  primaryColor: colour.optional(),
-  accentColor: colour.optional(),
+  primaryColor: brandColorInput.optional(),
+  accentColor: brandColorInput.optional(),
   heroTitle: z.string().trim().max(150).optional(),
   heroText: z.string().trim().max(1000).optional(),
   contactEmail: z

@@ -6,7 +6,7 @@ import { recordAudit } from "./audit";
 import type { Actor, TenantContext } from "./context";
 import { DomainError, fieldError, isUniqueViolation } from "./errors";
 import { provisionTenant } from "./lifecycle";
-import { isCurrencyCode } from "./money";
+import { currencyInput } from "./money";
 import { slugify } from "@/lib/slug";
 
 /** Paths that must never be a shop's slug (they are routes or hostnames). */
@@ -23,12 +23,6 @@ export const slugInput = z
   .max(40, "Use at most 40 characters")
   .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, "Use lowercase letters, digits and single hyphens")
   .refine((s) => !reservedSlugs.has(s), "This address is reserved");
-
-export const currencyInput = z
-  .string()
-  .trim()
-  .toUpperCase()
-  .refine(isCurrencyCode, "Unknown currency code (use ISO 4217, e.g. EUR)");
 
 export const tenantNameInput = z.string().trim().min(2, "Use at least 2 characters").max(80, "Use at most 80 characters");
 

@@ -1,7 +1,6 @@
 "use client";
 
 import { useMutation } from "@tanstack/react-query";
-import { Loader2 } from "lucide-react";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { toast } from "sonner";
@@ -73,8 +72,7 @@ export function ShopSettingsForm({ tenantSlug, initial, canEdit, currencies }: P
       </fieldset>
       {canEdit ? (
         <div>
-          <Button type="submit" disabled={save.isPending}>
-            {save.isPending ? <Loader2 className="animate-spin" aria-hidden /> : null}
+          <Button type="submit" pending={save.isPending}>
             Save settings
           </Button>
         </div>
