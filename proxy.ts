@@ -1,39 +1,46 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { env } from "@/server/env";
 import { availabilityFor } from "@/server/storefront/availability";
-import { storefrontRoute, unavailableHtml } from "@/server/storefront/routing";
+import { shopNotFoundHtml, storefrontRoute, unavailableHtml } from "@/server/storefront/routing";
 
 /**
  * Runs before every matched request:
- * 1. gives each request an id that logs and audit rows carry (x-request-id,
- *    kept if a trusted proxy already set one);
+ * 1. gives each app and API request an id that logs and audit rows carry
+ *    (x-request-id, kept if a trusted proxy already set one);
  * 2. rewrites `{slug}.BASE_DOMAIN` hosts to the storefront at /s/{slug};
  * 3. answers a suspended shop's storefront with a real HTTP 503 (a page cannot
- *    set its own status), using a per-process memo so this is not a query per request.
+ *    set its own status) and a slug without a shop (never created, not yet active,
+ *    deleted) with a 404, using a per-process memo so this is not a query per request.
+ *    Cached storefront pages rely on this gate: they are not re-rendered when the
+ *    worker changes a shop's status.
  */
 export async function proxy(request: NextRequest) {
-  const requestId = request.headers.get("x-request-id") ?? crypto.randomUUID();
-  const headers = new Headers(request.headers);
-  headers.set("x-request-id", requestId);
-
   const route = storefrontRoute(request.headers.get("host"), request.nextUrl.pathname, env.BASE_DOMAIN);
-  if (route && (await availabilityFor(route.slug)) === "suspended") {
+  if (!route) {
+    const requestId = request.headers.get("x-request-id") ?? crypto.randomUUID();
+    const headers = new Headers(request.headers);
+    headers.set("x-request-id", requestId);
+    const response = NextResponse.next({ request: { headers } });
+    response.headers.set("x-request-id", requestId);
+    return response;
+  }
+
+  // Public storefront pages are cached HTML with nothing to log or audit, so they carry no
+  // request id: forwarding a changed request header makes Next.js copy every header, per request.
+  const availability = await availabilityFor(route.slug);
+  if (availability === "suspended") {
     return new NextResponse(unavailableHtml(), {
       status: 503,
-      headers: { "content-type": "text/html; charset=utf-8", "retry-after": "3600", "cache-control": "no-store", "x-request-id": requestId },
+      headers: { "content-type": "text/html; charset=utf-8", "retry-after": "3600", "cache-control": "no-store" },
     });
   }
-
-  let response: NextResponse;
-  if (route?.rewriteTo) {
-    const url = request.nextUrl.clone();
-    url.pathname = route.rewriteTo;
-    response = NextResponse.rewrite(url, { request: { headers } });
-  } else {
-    response = NextResponse.next({ request: { headers } });
+  if (availability === "missing") {
+    return new NextResponse(shopNotFoundHtml(), { status: 404, headers: { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" } });
   }
-  response.headers.set("x-request-id", requestId);
-  return response;
+  if (!route.rewriteTo) return NextResponse.next();
+  const url = request.nextUrl.clone();
+  url.pathname = route.rewriteTo;
+  return NextResponse.rewrite(url);
 }
 
 // Stripe webhooks skip the proxy: it has nothing to do for them, and at webhook

@@ -16,8 +16,9 @@ import { storefrontTag, storefrontTenantTag } from "./cache-tags";
 
 /**
  * Cached reads for the public storefront. 1. The slug resolves to a tenant
- * through the named system lookup (cached briefly: status and name change
- * rarely, and the proxy checks suspension on its own). 2. Every catalog read
+ * through the named system lookup, cached under the slug's tag, which tenant
+ * creation and edits (name, currency) expire; status is not trusted from this
+ * cache, since the proxy answers for suspended and missing shops itself. 2. Every catalog read
  * then goes through withTenant (RLS) and is cached under the tenant's tag,
  * which catalog and branding mutations expire. Cached values are JSON, so
  * these loaders return no Date objects.
@@ -25,7 +26,7 @@ import { storefrontTag, storefrontTenantTag } from "./cache-tags";
 const HOUR = 3600;
 
 export const loadStorefrontTenant = (slug: string) =>
-  unstable_cache(() => resolveStorefrontTenant(slug), ["sf-tenant", slug], { revalidate: 30, tags: [storefrontTenantTag(slug)] })();
+  unstable_cache(() => resolveStorefrontTenant(slug), ["sf-tenant", slug], { revalidate: HOUR, tags: [storefrontTenantTag(slug)] })();
 
 /** The tenant for a public page, or null when there is no open storefront under this slug. */
 export async function loadOpenStorefront(slug: string): Promise<StorefrontTenant | null> {

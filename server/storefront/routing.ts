@@ -31,9 +31,15 @@ export function storefrontRoute(hostHeader: string | null, pathname: string, bas
   return match ? { slug: match[1]!, rewriteTo: null } : null;
 }
 
-/** The body of a suspended shop's 503: plain, self-contained HTML. */
-export function unavailableHtml(): string {
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><meta name="robots" content="noindex"><title>Temporarily unavailable</title>
+/** Plain, self-contained HTML for answers the proxy gives before any page renders. */
+function plainPage(title: string, heading: string, text: string): string {
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><meta name="robots" content="noindex"><title>${title}</title>
 <style>body{font-family:system-ui,sans-serif;display:grid;place-items:center;min-height:100vh;margin:0;color:#1f2937;background:#f9fafb}main{text-align:center;padding:2rem}h1{font-size:1.5rem}</style></head>
-<body><main><h1>This shop is temporarily unavailable</h1><p>Please come back a little later.</p></main></body></html>`;
+<body><main><h1>${heading}</h1><p>${text}</p></main></body></html>`;
 }
+
+/** The body of a suspended shop's 503. */
+export const unavailableHtml = () => plainPage("Temporarily unavailable", "This shop is temporarily unavailable", "Please come back a little later.");
+
+/** The body of the 404 for a slug with no open or suspended shop behind it. */
+export const shopNotFoundHtml = () => plainPage("Shop not found", "There is no shop at this address", "Check the link, or the shop may have closed.");

@@ -106,7 +106,21 @@ describe("public storefront", () => {
     }
     const open = await proxy(new NextRequest(`http://localhost/s/${shop.slug}`));
     expect(open.status).toBe(200);
-    expect(open.headers.get("x-request-id")).toBeTruthy();
+    const app = await proxy(new NextRequest(`http://localhost/dashboard/${shop.slug}`));
+    expect(app.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it("answers 404 at the proxy for a slug with no open shop: unknown, pending or deleted", async () => {
+    const o = await makeUser("Gone");
+    const pending = await makeTenant(o, "Still Pending");
+    await setTenantStatus(pending.id, "pending");
+    const deleted = await makeTenant(o, "Long Gone");
+    await setTenantStatus(deleted.id, "deleted");
+    for (const slug of ["no-such-shop", pending.slug, deleted.slug]) {
+      const res = await proxy(new NextRequest(`http://localhost/s/${slug}/p/anything`));
+      expect(res.status).toBe(404);
+      expect(await res.text()).toContain("no shop at this address");
+    }
   });
 
   it("rewrites {slug}.BASE_DOMAIN to /s/{slug}", async () => {

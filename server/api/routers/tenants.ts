@@ -10,7 +10,12 @@ import {
 } from "@/server/domain/tenants";
 
 export const tenantsRouter = createTRPCRouter({
-  create: authedProcedure.input(createTenantInput).mutation(({ ctx, input }) => createTenant(ctx, input)),
+  create: authedProcedure.input(createTenantInput).mutation(async ({ ctx, input }) => {
+    const tenant = await createTenant(ctx, input);
+    // A slug can be reused once an old shop is purged: its cached pages must not outlive it.
+    revalidateStorefrontTenant(tenant.slug);
+    return tenant;
+  }),
   listMine: authedProcedure.query(({ ctx }) => listTenantsForUser(ctx.userId)),
   bySlug: tenantProcedure({ minRole: "viewer" }).query(async ({ ctx }) => ({
     ...(await getTenant(ctx.tenantCtx)),
