@@ -313,6 +313,23 @@ describe("intake is fast and never processes inline", () => {
     expect((await receiveStripeWebhook(body, signTestPayload(body))).body).toEqual({ received: true, duplicate: true });
   });
 
+  it("answers concurrent deliveries together: one new event, duplicates, and a bad payload each get their own answer", async () => {
+    const body = (id: string) => JSON.stringify({ id, object: "event", type: "invoice.paid", created: 2, data: { object: { id: `in_${id}`, customer: "cus_none" } } });
+    const fresh = ["evt_group_1", "evt_group_2", "evt_group_3"].map(body);
+    // A NUL escape is valid JSON but not valid jsonb: that event fails alone, the rest of its batch is stored.
+    const poisoned = JSON.stringify({ id: "evt_group_bad", object: "event", type: "invoice.paid", created: 2, data: { object: { note: "\u0000" } } });
+    const deliveries = [fresh[0]!, fresh[0]!, fresh[1]!, poisoned, fresh[2]!, fresh[0]!];
+    const results = await Promise.allSettled(deliveries.map((b) => receiveStripeWebhook(b, signTestPayload(b))));
+    const bodies = results.map((r) => (r.status === "fulfilled" ? r.value.body : "failed"));
+    expect(bodies.filter((b) => typeof b === "object" && !b.duplicate)).toHaveLength(3);
+    expect(bodies.filter((b) => typeof b === "object" && b.duplicate)).toHaveLength(2);
+    expect(bodies[3]).toBe("failed");
+    const stored = await db.select({ id: stripeEvents.id }).from(stripeEvents).where(sql`${stripeEvents.id} like 'evt_group_%'`);
+    expect(stored.map((r) => r.id).sort()).toEqual(["evt_group_1", "evt_group_2", "evt_group_3"]);
+    const [jobs] = await db.execute<{ n: number }>(sql`select count(*)::int as n from graphile_worker.jobs where key like 'stripe-event:evt_group_%'`);
+    expect(jobs!.n).toBe(3);
+  });
+
   it("replays a stored event from the log, and says so when there is none", async () => {
     await runDueJobs();
     expect(await replayStripeEvent("evt_inline")).toBe(true);

@@ -1,7 +1,9 @@
 import { eq, sql } from "drizzle-orm";
 import { stripeEvents, subscriptions, tenants } from "@/server/db/schema";
+import { groupCommit } from "@/server/db/group-commit";
 import { withSystem, type Tx } from "@/server/db/tenancy";
 import { retrieveCheckoutSession, retrieveSubscription, verifyWebhook, WebhookSignatureError, type StripeEventEnvelope } from "@/server/integrations/stripe";
+import { enqueueJobs } from "@/server/jobs/queue";
 import { logger } from "@/server/logger";
 import { applySubscriptionSnapshot, lockTenantBilling } from "./subscriptions";
 
@@ -19,10 +21,11 @@ export type ReceiveResult = { status: 200 | 400; body: { received: boolean; dupl
 
 /**
  * Webhook intake: verify the signature against the raw body, then store the
- * event and queue its processing in ONE transaction. The event id is the key:
- * a duplicate delivery inserts nothing and queues nothing, and is still
- * answered 200 so Stripe stops retrying it. No processing happens here, so the
- * answer is fast.
+ * event and queue its processing in one transaction before answering. The event
+ * id is the key: a duplicate delivery inserts nothing and queues nothing, and is
+ * still answered 200 so Stripe stops retrying it. No processing happens here.
+ * Concurrent deliveries share that transaction (group commit), which is what
+ * lets intake keep up with bursts.
  */
 export async function receiveStripeWebhook(rawBody: string, signature: string | null): Promise<ReceiveResult> {
   let event: StripeEventEnvelope;
@@ -33,25 +36,35 @@ export async function receiveStripeWebhook(rawBody: string, signature: string | 
     logger.warn({ reason, bytes: rawBody.length }, "stripe webhook rejected");
     return { status: 400, body: { received: false, error: "Invalid signature" } };
   }
-  // One statement (atomic on its own): store the event and, only if it is new, queue
-  // its job (graphile-worker's add_job). One round trip keeps intake fast under bursts.
-  const { processStripeEventJob } = await import("@/server/jobs/billing");
-  const rows = await withSystem("stripe-webhook", (tx) =>
-    tx.execute<{ id: string }>(sql`
-      with stored as (
-        insert into ${stripeEvents} (id, type, created, payload)
-        values (${event.id}, ${event.type}, ${event.created}, ${JSON.stringify(event.payload)}::jsonb)
-        on conflict (id) do nothing
-        returning id
-      )
-      select stored.id, graphile_worker.add_job(
-        ${processStripeEventJob.name}, json_build_object('eventId', stored.id),
-        max_attempts => ${processStripeEventJob.maxAttempts ?? 10}::int, job_key => 'stripe-event:' || stored.id
-      ) from stored`),
-  );
-  const inserted = rows.length > 0;
+  const inserted = await storeEvent(event);
   return { status: 200, body: inserted ? { received: true } : { received: true, duplicate: true } };
 }
+
+/** Stores a batch of verified events and queues a job for each new one; true where an event was new. */
+async function storeEvents(events: StripeEventEnvelope[]): Promise<boolean[]> {
+  const { processStripeEventJob } = await import("@/server/jobs/billing");
+  // The same event twice in one batch: only its first copy can be the new one.
+  const firstIndex = new Map<string, number>();
+  events.forEach((e, i) => firstIndex.has(e.id) || firstIndex.set(e.id, i));
+  const unique = [...firstIndex.values()].map((i) => events[i]!);
+  const stored = await withSystem("stripe-webhook", async (tx) => {
+    const rows = await tx
+      .insert(stripeEvents)
+      // The raw body is the payload: PostgreSQL parses it once; no re-serialising here.
+      .values(unique.map((e) => ({ id: e.id, type: e.type, created: e.created, payload: sql`${e.rawBody}::jsonb` })))
+      .onConflictDoNothing({ target: stripeEvents.id })
+      .returning({ id: stripeEvents.id });
+    await enqueueJobs(
+      tx,
+      processStripeEventJob,
+      rows.map((r) => ({ payload: { eventId: r.id }, jobKey: `stripe-event:${r.id}` })),
+    );
+    return new Set(rows.map((r) => r.id));
+  });
+  return events.map((e, i) => stored.has(e.id) && firstIndex.get(e.id) === i);
+}
+
+const storeEvent = groupCommit(storeEvents);
 
 const str = (v: unknown) => (typeof v === "string" ? v : null);
 const rec = (v: unknown): Record<string, unknown> => (typeof v === "object" && v !== null ? (v as Record<string, unknown>) : {});

@@ -45,7 +45,8 @@ export class WebhookSignatureError extends Error {
   }
 }
 
-export type StripeEventEnvelope = { id: string; type: string; created: number; object: Record<string, unknown>; payload: Record<string, unknown> };
+/** A verified event: its identity, and its body exactly as Stripe sent it (raw JSON text). */
+export type StripeEventEnvelope = { id: string; type: string; created: number; rawBody: string };
 
 /** Verifies `Stripe-Signature` against the raw body (throws WebhookSignatureError: missing, tampered, wrong secret, stale). */
 export function verifyWebhook(rawBody: string, signature: string | null, secret = env.STRIPE_WEBHOOK_SECRET): StripeEventEnvelope {
@@ -56,9 +57,8 @@ export function verifyWebhook(rawBody: string, signature: string | null, secret 
   } catch (error) {
     throw new WebhookSignatureError(error instanceof Error ? error.message : "Invalid signature");
   }
-  // The stored payload is the verified raw JSON, not the SDK's typed view of it.
-  const payload = JSON.parse(rawBody) as { data?: { object?: Record<string, unknown> } } & Record<string, unknown>;
-  return { id: event.id, type: event.type, created: event.created, object: payload.data?.object ?? {}, payload };
+  if (typeof event.id !== "string" || typeof event.type !== "string") throw new WebhookSignatureError("Malformed event");
+  return { id: event.id, type: event.type, created: Number(event.created) || 0, rawBody };
 }
 
 /** A `Stripe-Signature` header made by the SDK's own test helper (tests and the benchmark). */

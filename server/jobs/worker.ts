@@ -17,6 +17,16 @@ const runner = await run({
   // Parsed here so an empty schedule does not make graphile-worker look for a crontab file.
   parsedCronItems: cronItems(),
   logger: workerLogger,
+  // Batching (graphile-worker's performance guide): under bursts, such as webhook floods,
+  // one query fetches and locks many jobs, and completions in the same tick share one
+  // query. A crash can then re-run a just-completed job: every task is idempotent.
+  preset: {
+    worker: {
+      localQueue: { size: env.WORKER_CONCURRENCY * 4, refetchDelay: { durationMs: 20 } },
+      completeJobBatchDelay: 0,
+      failJobBatchDelay: 0,
+    },
+  },
 });
 logger.info({ concurrency: env.WORKER_CONCURRENCY }, "worker started");
 
