@@ -1,4 +1,4 @@
-import { and, desc, eq, ne, sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { stripeEvents, subscriptions, tenants } from "@/server/db/schema";
 import { groupCommit } from "@/server/db/group-commit";
 import { withSystem, type Tx } from "@/server/db/tenancy";
@@ -51,19 +51,13 @@ async function storeEvents(events: StripeEventEnvelope[]): Promise<boolean[]> {
     const rows = await tx
       .insert(stripeEvents)
       // The raw body is the payload: PostgreSQL parses it once; no re-serialising here.
-      .values(unique.map((e) => ({ id: e.id, type: e.type, created: e.created, subscriptionId: refsOf(e.type, e.object).subscriptionId, payload: sql`${e.rawBody}::jsonb` })))
+      .values(unique.map((e) => ({ id: e.id, type: e.type, created: e.created, payload: sql`${e.rawBody}::jsonb` })))
       .onConflictDoNothing({ target: stripeEvents.id })
-      .returning({ id: stripeEvents.id, subscriptionId: stripeEvents.subscriptionId });
-    // One pending job per subscription: a burst of events about it is settled by one
-    // Stripe read (processing re-reads the subscription, which covers them all).
+      .returning({ id: stripeEvents.id });
     await enqueueJobs(
       tx,
       processStripeEventJob,
-      rows.map((r) => ({
-        payload: { eventId: r.id, subscriptionId: r.subscriptionId ?? undefined },
-        jobKey: r.subscriptionId ? `stripe-subscription:${r.subscriptionId}` : `stripe-event:${r.id}`,
-      })),
-      { preserveRunAt: true },
+      rows.map((r) => ({ payload: { eventId: r.id }, jobKey: `stripe-event:${r.id}` })),
     );
     return new Set(rows.map((r) => r.id));
   });
@@ -113,40 +107,31 @@ export type ProcessOutcome = "processed" | "already-processed" | "ignored" | "mi
  * (status failed, attempts, last error) and rethrown for the job's retry.
  */
 export async function processStripeEvent(eventId: string): Promise<ProcessOutcome> {
+  const event = await withSystem("stripe-event", async (tx) => {
+    const [row] = await tx
+      .update(stripeEvents)
+      .set({ attempts: sql`${stripeEvents.attempts} + 1` })
+      .where(eq(stripeEvents.id, eventId))
+      .returning();
+    return row;
+  });
+  if (!event) return "missing";
+  if (event.status === "processed") return "already-processed";
+  const finish = (outcome: "processed" | "ignored", tenantId: string | null, note?: string) =>
+    withSystem("stripe-event", (tx) =>
+      tx.update(stripeEvents).set({ status: "processed", processedAt: new Date(), resolvedTenantId: tenantId, lastError: note ?? null }).where(eq(stripeEvents.id, eventId)),
+    ).then(() => outcome);
   try {
-    // One transaction per event: each round trip to the database costs the worker (and the
-    // database) more than the work itself. Lock order: the tenant's billing lock first,
-    // then event rows (claim, coalesce), so two jobs about one tenant never deadlock.
-    return await withSystem("stripe-event", async (tx) => {
-      const [event] = await tx.select().from(stripeEvents).where(eq(stripeEvents.id, eventId));
-      if (!event) return "missing";
-      if (event.status === "processed") return "already-processed";
-      /** Counts this attempt, unless a concurrent job settled the event meanwhile. */
-      const claim = async () =>
-        (
-          await tx
-            .update(stripeEvents)
-            .set({ attempts: sql`${stripeEvents.attempts} + 1` })
-            .where(and(eq(stripeEvents.id, eventId), ne(stripeEvents.status, "processed")))
-            .returning({ id: stripeEvents.id })
-        ).length > 0;
-      const finish = async (outcome: "processed" | "ignored", tenantId: string | null, note?: string) => {
-        await tx.update(stripeEvents).set({ status: "processed", processedAt: new Date(), resolvedTenantId: tenantId, lastError: note ?? null }).where(eq(stripeEvents.id, eventId));
-        return outcome;
-      };
-      const ignore = async (tenantId: string | null, note: string) => ((await claim()) ? finish("ignored", tenantId, note) : "already-processed");
-
-      if (!handledEventTypes.has(event.type)) return ignore(null, `unhandled type ${event.type}`);
-      const object = rec(rec(event.payload.data).object);
-      const refs = refsOf(event.type, object);
-      let subscriptionId = refs.subscriptionId;
-      if (!subscriptionId && refs.sessionId) subscriptionId = (await retrieveCheckoutSession(refs.sessionId)).subscriptionId;
-      const tenantId = await tenantFor(tx, refs.tenantId, refs.customerId);
-      if (!tenantId) return ignore(null, "no tenant for this customer");
-      if (!subscriptionId) return ignore(tenantId, "no subscription on this event");
-
+    if (!handledEventTypes.has(event.type)) return await finish("ignored", null, `unhandled type ${event.type}`);
+    const object = rec(rec(event.payload.data).object);
+    const refs = refsOf(event.type, object);
+    let subscriptionId = refs.subscriptionId;
+    if (!subscriptionId && refs.sessionId) subscriptionId = (await retrieveCheckoutSession(refs.sessionId)).subscriptionId;
+    const tenantId = await withSystem("stripe-event", (tx) => tenantFor(tx, refs.tenantId, refs.customerId));
+    if (!tenantId) return await finish("ignored", null, "no tenant for this customer");
+    if (!subscriptionId) return await finish("ignored", tenantId, "no subscription on this event");
+    await withSystem("stripe-event", async (tx) => {
       await lockTenantBilling(tx, tenantId);
-      if (!(await claim())) return "already-processed";
       const clock = await tx.execute<{ readAt: string }>(sql`select clock_timestamp()::text as "readAt"`);
       const readAt = clock[0]!.readAt;
       const snap = await retrieveSubscription(subscriptionId);
@@ -162,31 +147,13 @@ export async function processStripeEvent(eventId: string): Promise<ProcessOutcom
         where status in ('received', 'failed') and id <> ${event.id} and received_at <= ${readAt}::timestamptz
           and ${subscriptionId} in (payload #>> '{data,object,id}', payload #>> '{data,object,subscription}',
                                     payload #>> '{data,object,parent,subscription_details,subscription}')`);
-      return finish("processed", tenantId);
     });
+    return await finish("processed", tenantId);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    await withSystem("stripe-event", (tx) =>
-      tx
-        .update(stripeEvents)
-        .set({ status: "failed", attempts: sql`${stripeEvents.attempts} + 1`, lastError: message })
-        .where(eq(stripeEvents.id, eventId)),
-    );
+    await withSystem("stripe-event", (tx) => tx.update(stripeEvents).set({ status: "failed", lastError: message }).where(eq(stripeEvents.id, eventId)));
     throw error;
   }
-}
-
-/** The most recently received event about this subscription that is not yet processed, if any. */
-export async function nextPendingEventFor(subscriptionId: string): Promise<string | null> {
-  const [row] = await withSystem("stripe-event", (tx) =>
-    tx
-      .select({ id: stripeEvents.id })
-      .from(stripeEvents)
-      .where(and(eq(stripeEvents.subscriptionId, subscriptionId), ne(stripeEvents.status, "processed")))
-      .orderBy(desc(stripeEvents.receivedAt))
-      .limit(1),
-  );
-  return row?.id ?? null;
 }
 
 /**

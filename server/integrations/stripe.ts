@@ -45,8 +45,8 @@ export class WebhookSignatureError extends Error {
   }
 }
 
-/** A verified event: its identity, its object (`data.object`), and its body exactly as Stripe sent it (raw JSON text). */
-export type StripeEventEnvelope = { id: string; type: string; created: number; object: Record<string, unknown>; rawBody: string };
+/** A verified event: its identity, and its body exactly as Stripe sent it (raw JSON text). */
+export type StripeEventEnvelope = { id: string; type: string; created: number; rawBody: string };
 
 /** Verifies `Stripe-Signature` against the raw body (throws WebhookSignatureError: missing, tampered, wrong secret, stale). */
 export function verifyWebhook(rawBody: string, signature: string | null, secret = env.STRIPE_WEBHOOK_SECRET): StripeEventEnvelope {
@@ -58,8 +58,7 @@ export function verifyWebhook(rawBody: string, signature: string | null, secret 
     throw new WebhookSignatureError(error instanceof Error ? error.message : "Invalid signature");
   }
   if (typeof event.id !== "string" || typeof event.type !== "string") throw new WebhookSignatureError("Malformed event");
-  const object = (event.data as { object?: unknown } | undefined)?.object;
-  return { id: event.id, type: event.type, created: Number(event.created) || 0, object: typeof object === "object" && object !== null ? (object as Record<string, unknown>) : {}, rawBody };
+  return { id: event.id, type: event.type, created: Number(event.created) || 0, rawBody };
 }
 
 /** A `Stripe-Signature` header made by the SDK's own test helper (tests and the benchmark). */

@@ -4,7 +4,7 @@ import { tenants } from "@/server/db/schema";
 import { withSystem } from "@/server/db/tenancy";
 import { recordAudit } from "@/server/domain/audit";
 import { ownerEmails, provisionTenant, tenantsDueForPurge } from "@/server/domain/lifecycle";
-import { nextPendingEventFor, processStripeEvent } from "@/server/domain/stripe-events";
+import { processStripeEvent } from "@/server/domain/stripe-events";
 import { reconcileSubscriptions, suspendPastDueTenants } from "@/server/domain/subscriptions";
 import { env } from "@/server/env";
 import { sendMail } from "@/server/integrations/mail";
@@ -15,22 +15,12 @@ import { defineJob } from "./define";
 
 export const processStripeEventJob = defineJob({
   name: "stripe:process-event",
-  /** With a subscription id, the job settles every pending event about that subscription (one job per subscription at a time). */
-  schema: z.object({ eventId: z.string().min(1), subscriptionId: z.string().min(1).optional() }),
+  schema: z.object({ eventId: z.string().min(1) }),
   // graphile-worker backs off exponentially between attempts (about 2s, 8s, 27s, …).
   maxAttempts: 8,
-  async handle({ eventId, subscriptionId }) {
-    if (!subscriptionId) {
-      const outcome = await processStripeEvent(eventId);
-      logger.debug({ eventId, outcome }, "stripe event handled");
-      return;
-    }
-    // Each pass settles the newest pending event, and with it every earlier one it covers;
-    // an event that fails throws, and the job is retried.
-    for (let id = await nextPendingEventFor(subscriptionId); id; id = await nextPendingEventFor(subscriptionId)) {
-      const outcome = await processStripeEvent(id);
-      logger.debug({ eventId: id, subscriptionId, outcome }, "stripe event handled");
-    }
+  async handle({ eventId }) {
+    const outcome = await processStripeEvent(eventId);
+    logger.debug({ eventId, outcome }, "stripe event handled");
   },
 });
 

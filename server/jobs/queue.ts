@@ -27,23 +27,13 @@ export async function enqueueJob<S extends z.ZodType>(tx: Tx, job: JobDefinition
 
 /**
  * Queues many jobs of one kind in one statement (graphile-worker's add_jobs): one
- * queue notification for the lot, where add_job per job would send one each. Specs
- * sharing a job key become one job (the last payload wins). With `preserveRunAt`, a
- * pending job with the same key keeps its run time, so a steady stream of specs for
- * one key cannot keep postponing it.
+ * queue notification for the lot, where add_job per job would send one each.
  */
-export async function enqueueJobs<S extends z.ZodType>(
-  tx: Tx,
-  job: JobDefinition<S>,
-  specs: { payload: z.input<S>; jobKey?: string }[],
-  options: { preserveRunAt?: boolean } = {},
-) {
+export async function enqueueJobs<S extends z.ZodType>(tx: Tx, job: JobDefinition<S>, specs: { payload: z.input<S>; jobKey?: string }[]) {
   if (specs.length === 0) return;
-  const unkeyed = specs.filter((s) => !s.jobKey).map((s) => ({ payload: s.payload, job_key: null }));
-  // add_jobs cannot take the same key twice in one call.
-  const keyed = new Map(specs.filter((s) => s.jobKey).map((s) => [s.jobKey, { payload: s.payload, job_key: s.jobKey }]));
+  const rows = specs.map((s) => ({ payload: s.payload, job_key: s.jobKey ?? null }));
   await tx.execute(sql`select count(*) from graphile_worker.add_jobs(array(
     select row(${job.name}, s.payload, null, null, ${job.maxAttempts ?? 10}::int, s.job_key, null, null)::graphile_worker.job_spec
-    from json_to_recordset(${JSON.stringify([...unkeyed, ...keyed.values()])}::json) as s(payload json, job_key text)
-  ), ${options.preserveRunAt ?? false})`);
+    from json_to_recordset(${JSON.stringify(rows)}::json) as s(payload json, job_key text)
+  ))`);
 }

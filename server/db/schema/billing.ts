@@ -1,4 +1,3 @@
-import { sql } from "drizzle-orm";
 import {
   bigint,
   boolean,
@@ -111,12 +110,10 @@ export const stripeEvents = pgTable(
     lastError: text(),
     /** The tenant it resolved to, for the admin log. Not named tenant_id: this is a global table. */
     resolvedTenantId: text(),
-    /** The subscription the event is about, when it names one: its events share one processing job. */
-    subscriptionId: text(),
     receivedAt: createdAt(),
     processedAt: timestamp({ withTimezone: true, mode: "date" }),
   },
-  (t) => [index().on(t.status, t.receivedAt), index().on(t.subscriptionId, t.receivedAt).where(sql`${t.status} <> 'processed'`)],
+  (t) => [index().on(t.status, t.receivedAt)],
 );
 
 export type StripeEventRow = typeof stripeEvents.$inferSelect;

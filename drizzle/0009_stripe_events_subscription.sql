@@ -1,2 +1,0 @@
-ALTER TABLE "stripe_events" ADD COLUMN "subscription_id" text;--> statement-breakpoint
-CREATE INDEX "stripe_events_subscription_id_received_at_index" ON "stripe_events" USING btree ("subscription_id","received_at") WHERE "stripe_events"."status" <> 'processed';
