@@ -108,19 +108,27 @@ export async function applySubscriptionSnapshot(
 /** Suspends tenants whose subscription has been past due longer than the grace period. */
 export async function suspendPastDueTenants(now = new Date()): Promise<string[]> {
   const cutoff = new Date(now.getTime() - env.BILLING_GRACE_PERIOD_HOURS * 3_600_000);
-  return withSystem("billing-grace-period", async (tx) => {
-    const due = await tx
-      .select({ tenantId: subscriptions.tenantId })
-      .from(subscriptions)
-      .innerJoin(tenants, eq(tenants.id, subscriptions.tenantId))
-      .where(and(inArray(subscriptions.status, [...overdue]), isNotNull(subscriptions.pastDueSince), lte(subscriptions.pastDueSince, cutoff), eq(tenants.status, "active")));
-    const suspended: string[] = [];
-    for (const { tenantId } of due) {
-      const t = await transitionTenant(tx, tenantId, "suspended", "system:grace-period", { graceHours: env.BILLING_GRACE_PERIOD_HOURS });
-      if (t.changed) suspended.push(tenantId);
-    }
-    return suspended;
-  });
+  const stillDue = and(inArray(subscriptions.status, [...overdue]), isNotNull(subscriptions.pastDueSince), lte(subscriptions.pastDueSince, cutoff), eq(tenants.status, "active"));
+  const candidates = await withSystem("billing-grace-period", (tx) =>
+    tx.select({ tenantId: subscriptions.tenantId }).from(subscriptions).innerJoin(tenants, eq(tenants.id, subscriptions.tenantId)).where(stillDue),
+  );
+  const suspended: string[] = [];
+  for (const { tenantId } of candidates) {
+    // Under the tenant's billing lock, and checked again there: a payment processed since
+    // the list was read must win, or the shop would be suspended after it was paid for.
+    const changed = await withSystem("billing-grace-period", async (tx) => {
+      await lockTenantBilling(tx, tenantId);
+      const [due] = await tx
+        .select({ tenantId: subscriptions.tenantId })
+        .from(subscriptions)
+        .innerJoin(tenants, eq(tenants.id, subscriptions.tenantId))
+        .where(and(eq(subscriptions.tenantId, tenantId), stillDue));
+      if (!due) return false;
+      return (await transitionTenant(tx, tenantId, "suspended", "system:grace-period", { graceHours: env.BILLING_GRACE_PERIOD_HOURS })).changed;
+    });
+    if (changed) suspended.push(tenantId);
+  }
+  return suspended;
 }
 
 export type ReconcileReport = { checked: number; repaired: { tenantId: string; changes: SyncChange[] }[]; errors: { tenantId: string; error: string }[] };
