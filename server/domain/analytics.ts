@@ -26,6 +26,20 @@ export async function insertVisits(tx: Tx, tenantId: string, rows: VisitRow[]): 
   await tx.insert(visits).values(rows.map((r) => ({ tenantId, ...r })));
 }
 
+/**
+ * Deletes one tenant's visits from before `cutoff`, at most `limit` rows. `tx` is a
+ * withSystem transaction: retention is platform work, and the tenant role has no right
+ * to delete visits at all. Returns how many went: call again until 0, so a large
+ * backlog is removed in short transactions.
+ */
+export async function purgeVisitsBefore(tx: Tx, tenantId: string, cutoff: Date, limit = 5_000): Promise<number> {
+  const rows = await tx.execute(sql`
+    delete from ${visits} where ${visits.tenantId} = ${tenantId} and ${visits.id} in (
+      select ${visits.id} from ${visits} where ${visits.tenantId} = ${tenantId} and ${visits.occurredAt} < ${cutoff.toISOString()}::timestamptz limit ${limit}
+    ) returning 1`);
+  return rows.length;
+}
+
 export const analyticsInput = z.object({ days: z.number().int().min(1).max(365).default(30) });
 
 export type AnalyticsSummary = {

@@ -1,6 +1,7 @@
 import { parseCronItems, type ParsedCronItem, type TaskList } from "graphile-worker";
 import { logger } from "@/server/logger";
 import type { JobDefinition } from "./define";
+import { purgeExpiredVisitsJob } from "./analytics";
 import { billingJobs } from "./billing";
 import { cleanupPendingMediaJob } from "./media";
 
@@ -8,6 +9,7 @@ import { cleanupPendingMediaJob } from "./media";
 export const jobs: JobDefinition[] = [
   ...billingJobs,
   cleanupPendingMediaJob,
+  purgeExpiredVisitsJob,
 ];
 
 /** graphile-worker tasks: payloads are validated; a payload that can never succeed is logged and dropped, not retried forever. */
