@@ -41,6 +41,8 @@ test("sign up, choose Pro, pay in Checkout: the shop is active on Pro within sec
   await page.getByRole("button", { name: "Pay" }).click();
   await expect(page).toHaveURL(new RegExp(`/dashboard/${slug}/billing/success`));
   await expect(page.getByText("Your shop is active on the Pro plan.")).toBeVisible({ timeout: 15_000 });
+  // The layout's banner follows without a reload.
+  await expect(page.getByText("This shop is waiting for payment")).toHaveCount(0);
   await page.getByRole("link", { name: "Billing" }).first().click();
   await expect(page.getByTestId("current-plan")).toHaveText("Pro");
   await expect(page.getByText("Active", { exact: true })).toBeVisible();

@@ -11,6 +11,7 @@ import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/com
 import { formatPrice } from "@/lib/format-price";
 import { messageOf } from "@/lib/trpc/errors";
 import { useTRPC } from "@/lib/trpc/client";
+import { useRefreshOnStatusChange } from "./use-refresh-on-status-change";
 
 type PaidPlan = "starter" | "pro" | "museum";
 const isPaidPlan = (id: string): id is PaidPlan => id === "starter" || id === "pro" || id === "museum";
@@ -43,7 +44,18 @@ function statusBadge(tenantStatus: string, subscriptionStatus: string | undefine
   return <Badge variant="success">Active</Badge>;
 }
 
-export function BillingPanel({ tenantSlug, canManage, checkoutCanceled }: { tenantSlug: string; canManage: boolean; checkoutCanceled: boolean }) {
+/** `renderedStatus`: the shop's status as the server rendered the page (and its layout). */
+export function BillingPanel({
+  tenantSlug,
+  renderedStatus,
+  canManage,
+  checkoutCanceled,
+}: {
+  tenantSlug: string;
+  renderedStatus: string;
+  canManage: boolean;
+  checkoutCanceled: boolean;
+}) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const overview = useQuery({
@@ -52,6 +64,7 @@ export function BillingPanel({ tenantSlug, canManage, checkoutCanceled }: { tena
     refetchInterval: (q) => (q.state.data && ["provisioning"].includes(q.state.data.tenant.status) ? 1500 : false),
   });
   const invoices = useQuery({ ...trpc.billing.invoices.queryOptions({ tenantSlug }), enabled: canManage });
+  useRefreshOnStatusChange(renderedStatus, overview.data?.tenant.status);
   const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.billing.pathKey() });
   const [confirming, setConfirming] = useState<null | { kind: "cancel" } | { kind: "change"; plan: PaidPlan; name: string }>(null);
 

@@ -7,9 +7,10 @@ import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { messageOf } from "@/lib/trpc/errors";
 import { useTRPC } from "@/lib/trpc/client";
+import { useRefreshOnStatusChange } from "./use-refresh-on-status-change";
 
 /** Polls the billing state until the webhook has been processed and the shop is active on its new plan. */
-export function CheckoutSuccess({ tenantSlug }: { tenantSlug: string }) {
+export function CheckoutSuccess({ tenantSlug, renderedStatus }: { tenantSlug: string; renderedStatus: string }) {
   const trpc = useTRPC();
   const overview = useQuery({
     ...trpc.billing.overview.queryOptions({ tenantSlug }),
@@ -19,6 +20,7 @@ export function CheckoutSuccess({ tenantSlug }: { tenantSlug: string }) {
       return settled ? false : 1000;
     },
   });
+  useRefreshOnStatusChange(renderedStatus, overview.data?.tenant.status);
   if (overview.isError) return <Alert variant="error">{messageOf(overview.error)}</Alert>;
   const d = overview.data;
   const ready = d && d.tenant.status === "active" && d.subscription?.status === "active";

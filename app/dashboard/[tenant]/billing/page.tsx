@@ -15,7 +15,7 @@ export default async function BillingPage({ params, searchParams }: PageProps<"/
   return (
     <>
       <PageHeader title="Billing" description="Your plan, payment status, usage and invoices." />
-      <BillingPanel tenantSlug={tenant.slug} canManage={roleAtLeast(tenant.role, "admin")} checkoutCanceled={checkout === "canceled"} />
+      <BillingPanel tenantSlug={tenant.slug} renderedStatus={tenant.status} canManage={roleAtLeast(tenant.role, "admin")} checkoutCanceled={checkout === "canceled"} />
     </>
   );
 }

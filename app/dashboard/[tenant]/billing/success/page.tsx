@@ -14,7 +14,7 @@ export default async function CheckoutSuccessPage({ params }: PageProps<"/dashbo
   return (
     <>
       <PageHeader title="Thank you" description="Stripe confirmed the payment." />
-      <CheckoutSuccess tenantSlug={tenant.slug} />
+      <CheckoutSuccess tenantSlug={tenant.slug} renderedStatus={tenant.status} />
     </>
   );
 }
