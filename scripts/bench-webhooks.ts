@@ -14,10 +14,10 @@
  * BENCH_INTAKE_ONLY=1 (diagnosis: pause the worker while posting, to measure intake alone).
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { readFileSync } from "node:fs";
 import autocannon from "autocannon";
 import os from "node:os";
 import path from "node:path";
+import { cpuSeconds } from "./lib/cpu";
 import { createRunDatabase, type RunDatabase } from "./lib/postgres";
 import { freePort, waitForHttp } from "./lib/ports";
 import { startStripeEmulator, type StripeEmulator } from "./stripe-emulator/server";
@@ -26,16 +26,6 @@ const EVENTS = Number(process.env.BENCH_EVENTS ?? 3000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 64);
 const TENANTS = Number(process.env.BENCH_TENANTS ?? 40);
 const root = process.cwd();
-
-/** CPU seconds (user + system) a process has used so far, from /proc (Linux); null elsewhere. */
-function cpuSeconds(pid: number | undefined): number | null {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ 100)
-  } catch {
-    return null;
-  }
-}
 
 function percentile(sorted: number[], p: number): number {
   if (!sorted.length) return NaN;
@@ -152,10 +142,10 @@ async function main(): Promise<number> {
     }
     const drainSeconds = (performance.now() - started) / 1000;
     const workerCpuAfter = cpuSeconds(children[1]!.pid);
-    if (workerCpuBefore !== null && workerCpuAfter !== null) {
+    if (Number.isFinite(workerCpuAfter - workerCpuBefore)) {
       console.log(`[bench] the worker used ${(((workerCpuAfter - workerCpuBefore) * 1000) / unique).toFixed(2)} ms CPU per processed event`);
     }
-    if (nextCpuBefore !== null && nextCpuAfter !== null) {
+    if (Number.isFinite(nextCpuAfter - nextCpuBefore)) {
       // Independent of other load on the machine: what one web process spends per request.
       const perRequestMs = ((nextCpuAfter - nextCpuBefore) * 1000) / sequence.length;
       console.log(`[bench] next start used ${perRequestMs.toFixed(2)} ms CPU per webhook request (≈ ${(1000 / perRequestMs).toFixed(0)} requests/s per fully available core); load average ${os.loadavg()[0]!.toFixed(1)} on ${os.cpus().length} cores`);

@@ -4,6 +4,7 @@ import { createCaller } from "@/server/api/root";
 import { createApiContext } from "@/server/api/trpc";
 import { memberships, tenants, type MembershipRole, type Tenant, type TenantStatus } from "@/server/db/schema";
 import { withSystem } from "@/server/db/tenancy";
+import type { VisitRow } from "@/server/domain/analytics";
 import { createTenant } from "@/server/domain/tenants";
 import { signUp, type PublicUser } from "@/server/domain/users";
 
@@ -32,4 +33,21 @@ export async function setTenantStatus(tenantId: string, status: TenantStatus) {
 /** A tRPC caller acting as `userId` (null: signed out). */
 export function callerFor(userId: string | null) {
   return createCaller(createApiContext({ userId, requestId: `test-${uniqueSuffix()}` }));
+}
+
+/** A storefront visit row (no UTM, no product) with the given fields overridden. */
+export function visitRow(over: Partial<VisitRow> = {}): VisitRow {
+  return {
+    path: "/s/x",
+    productId: null,
+    utmSource: null,
+    utmMedium: null,
+    utmCampaign: null,
+    utmTerm: null,
+    utmContent: null,
+    referrerHost: null,
+    visitorId: "v1",
+    occurredAt: new Date(),
+    ...over,
+  };
 }

@@ -5,7 +5,7 @@ import { visits } from "@/server/db/schema";
 import { withSystem, withTenant } from "@/server/db/tenancy";
 import { insertVisits, purgeVisitsBefore } from "@/server/domain/analytics";
 import { env } from "@/server/env";
-import { makeTenant, makeUser } from "@/test/factories";
+import { makeTenant, makeUser, visitRow } from "@/test/factories";
 import { purgeExpiredVisits } from "./analytics";
 
 const DAY = 86_400_000;
@@ -20,18 +20,7 @@ async function seedVisits(tenantId: string, ages: number[]) {
     insertVisits(
       tx,
       tenantId,
-      ages.map((days) => ({
-        path: "/",
-        visitorId: `v-${days}`,
-        occurredAt: new Date(Date.now() - days * DAY),
-        productId: null,
-        utmSource: null,
-        utmMedium: null,
-        utmCampaign: null,
-        utmTerm: null,
-        utmContent: null,
-        referrerHost: null,
-      })),
+      ages.map((days) => visitRow({ visitorId: `v-${days}`, occurredAt: new Date(Date.now() - days * DAY) })),
     ),
   );
 }

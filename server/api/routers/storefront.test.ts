@@ -4,23 +4,9 @@ import { db } from "@/server/db/client";
 import { auditLog, storefrontSettings, type Tenant } from "@/server/db/schema";
 import type { PublicUser } from "@/server/domain/users";
 import { enqueueVisit, flushVisits } from "@/server/storefront/visit-buffer";
-import { addMember, callerFor, makeTenant, makeUser } from "@/test/factories";
+import { addMember, callerFor, makeTenant, makeUser, visitRow } from "@/test/factories";
 import { codeOf } from "@/test/trpc";
 import { callOverHttp, errorOf } from "@/test/http";
-
-const visit = (over: Partial<Parameters<typeof enqueueVisit>[1]> = {}) => ({
-  path: "/s/x",
-  productId: null,
-  utmSource: null,
-  utmMedium: null,
-  utmCampaign: null,
-  utmTerm: null,
-  utmContent: null,
-  referrerHost: null,
-  visitorId: "v1",
-  occurredAt: new Date(),
-  ...over,
-});
 
 describe("storefront router", () => {
   let owner: PublicUser;
@@ -77,11 +63,11 @@ describe("storefront router", () => {
 
   it("summarises batched visits per tenant: visits, unique visitors, sources, campaigns, products", async () => {
     const product = await callerFor(owner.id).catalog.createProduct({ tenantSlug: shop.slug, name: "Seen", price: "1", status: "published" });
-    enqueueVisit(shop.slug, visit({ visitorId: "a", utmSource: "newsletter", utmCampaign: "spring", productId: product.id }));
-    enqueueVisit(shop.slug, visit({ visitorId: "a", utmSource: "newsletter", utmCampaign: "spring" }));
-    enqueueVisit(shop.slug, visit({ visitorId: "b", referrerHost: "google.com", productId: product.id }));
-    enqueueVisit(otherShop.slug, visit({ visitorId: "z", utmSource: "elsewhere" }));
-    enqueueVisit("no-such-shop", visit());
+    enqueueVisit(shop.slug, visitRow({ visitorId: "a", utmSource: "newsletter", utmCampaign: "spring", productId: product.id }));
+    enqueueVisit(shop.slug, visitRow({ visitorId: "a", utmSource: "newsletter", utmCampaign: "spring" }));
+    enqueueVisit(shop.slug, visitRow({ visitorId: "b", referrerHost: "google.com", productId: product.id }));
+    enqueueVisit(otherShop.slug, visitRow({ visitorId: "z", utmSource: "elsewhere" }));
+    enqueueVisit("no-such-shop", visitRow());
     expect(await flushVisits()).toBe(4);
     const summary = await callerFor(viewer.id).storefront.analytics({ tenantSlug: shop.slug, days: 7 });
     expect(summary.totals).toEqual({ visits: 3, visitors: 2 });
