@@ -28,19 +28,16 @@ export async function proxy(request: NextRequest) {
   // Public storefront pages are cached HTML with nothing to log or audit, so they carry no
   // request id: forwarding a changed request header makes Next.js copy every header, per request.
   const availability = await availabilityFor(route.slug);
-  if (availability === "suspended") {
-    return new NextResponse(unavailableHtml(), {
-      status: 503,
-      headers: { "content-type": "text/html; charset=utf-8", "retry-after": "3600", "cache-control": "no-store" },
-    });
-  }
-  if (availability === "missing") {
-    return new NextResponse(shopNotFoundHtml(), { status: 404, headers: { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" } });
-  }
+  if (availability === "suspended") return htmlAnswer(unavailableHtml(), 503, { "retry-after": "3600" });
+  if (availability === "missing") return htmlAnswer(shopNotFoundHtml(), 404);
   if (!route.rewriteTo) return NextResponse.next();
   const url = request.nextUrl.clone();
   url.pathname = route.rewriteTo;
   return NextResponse.rewrite(url);
+}
+
+function htmlAnswer(html: string, status: number, headers: Record<string, string> = {}) {
+  return new NextResponse(html, { status, headers: { "content-type": "text/html; charset=utf-8", "cache-control": "no-store", ...headers } });
 }
 
 // Stripe webhooks skip the proxy: it has nothing to do for them, and at webhook

@@ -108,22 +108,29 @@ export async function applySubscriptionSnapshot(
 /** Suspends tenants whose subscription has been past due longer than the grace period. */
 export async function suspendPastDueTenants(now = new Date()): Promise<string[]> {
   const cutoff = new Date(now.getTime() - env.BILLING_GRACE_PERIOD_HOURS * 3_600_000);
-  const stillDue = and(inArray(subscriptions.status, [...overdue]), isNotNull(subscriptions.pastDueSince), lte(subscriptions.pastDueSince, cutoff), eq(tenants.status, "active"));
-  const candidates = await withSystem("billing-grace-period", (tx) =>
-    tx.select({ tenantId: subscriptions.tenantId }).from(subscriptions).innerJoin(tenants, eq(tenants.id, subscriptions.tenantId)).where(stillDue),
-  );
+  /** Active tenants past due since before the cutoff (optionally one of them). */
+  const dueTenants = (tx: Tx, only?: string) =>
+    tx
+      .select({ tenantId: subscriptions.tenantId })
+      .from(subscriptions)
+      .innerJoin(tenants, eq(tenants.id, subscriptions.tenantId))
+      .where(
+        and(
+          only ? eq(subscriptions.tenantId, only) : undefined,
+          inArray(subscriptions.status, [...overdue]),
+          isNotNull(subscriptions.pastDueSince),
+          lte(subscriptions.pastDueSince, cutoff),
+          eq(tenants.status, "active"),
+        ),
+      );
+  const candidates = await withSystem("billing-grace-period", (tx) => dueTenants(tx));
   const suspended: string[] = [];
   for (const { tenantId } of candidates) {
     // Under the tenant's billing lock, and checked again there: a payment processed since
     // the list was read must win, or the shop would be suspended after it was paid for.
     const changed = await withSystem("billing-grace-period", async (tx) => {
       await lockTenantBilling(tx, tenantId);
-      const [due] = await tx
-        .select({ tenantId: subscriptions.tenantId })
-        .from(subscriptions)
-        .innerJoin(tenants, eq(tenants.id, subscriptions.tenantId))
-        .where(and(eq(subscriptions.tenantId, tenantId), stillDue));
-      if (!due) return false;
+      if ((await dueTenants(tx, tenantId)).length === 0) return false;
       return (await transitionTenant(tx, tenantId, "suspended", "system:grace-period", { graceHours: env.BILLING_GRACE_PERIOD_HOURS })).changed;
     });
     if (changed) suspended.push(tenantId);
