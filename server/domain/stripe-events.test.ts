@@ -56,6 +56,15 @@ async function eventBodiesSince(count: number) {
   return Promise.all(all.map(async (e) => ({ id: e.id, type: e.type, body: await h.eventBody(e.id) })));
 }
 
+/** Each queued event-processing job: its entries and attempts (graphile-worker keeps payloads in its private table). */
+async function queuedBatches(): Promise<{ eventIds: string[]; attempts: number }[]> {
+  const rows = await db.execute<{ payload: { eventId: string }[]; attempts: number }>(sql`
+    select j.payload, j.attempts from graphile_worker._private_jobs j
+    join graphile_worker._private_tasks t on t.id = j.task_id
+    where t.identifier = 'stripe:process-events' order by j.id`);
+  return rows.map((r) => ({ eventIds: r.payload.map((e) => e.eventId), attempts: r.attempts }));
+}
+
 async function subscriptionIdOf(tenantId: string) {
   const [s] = await db.select().from(subscriptions).where(eq(subscriptions.tenantId, tenantId));
   return s!.stripeSubscriptionId!;
@@ -75,8 +84,7 @@ describe("webhook signatures", () => {
     expect(res.status).toBe(200);
     const [row] = await stored("evt_sig_valid");
     expect(row).toMatchObject({ status: "received", attempts: 0, type: "customer.subscription.updated" });
-    const jobs = await db.execute<{ n: number }>(sql`select count(*)::int as n from graphile_worker.jobs where key = 'stripe-event:evt_sig_valid'`);
-    expect(jobs[0]!.n).toBe(1);
+    expect((await queuedBatches()).filter((b) => b.eventIds.includes("evt_sig_valid"))).toEqual([{ eventIds: ["evt_sig_valid"], attempts: 0 }]);
   });
 
   it.each([
@@ -200,6 +208,30 @@ describe("bursts", () => {
     expect(await stateOf(shop.id)).toMatchObject({ tenant: "active", plan: "pro" });
     h.emu.releaseWebhooks();
     await h.settle();
+  });
+
+  it("queues one job per intake batch and retries only the events of it that failed", async () => {
+    const { shop } = await activeShop("pro");
+    const [sub] = await db.select().from(subscriptions).where(eq(subscriptions.tenantId, shop.id));
+    const body = (id: string, subscription: string) =>
+      JSON.stringify({ id, object: "event", type: "customer.subscription.updated", created: 3, data: { object: { id: subscription, object: "subscription", customer: sub!.stripeCustomerId } } });
+    const batch = ["evt_batch_ok_1", "evt_batch_gone", "evt_batch_ok_2"];
+    const bodies = [body("evt_batch_ok_1", sub!.stripeSubscriptionId!), body("evt_batch_gone", "sub_gone"), body("evt_batch_ok_2", sub!.stripeSubscriptionId!)];
+    // The lead delivery is written alone; the three that arrive meanwhile share the next transaction.
+    const lead = JSON.stringify({ id: "evt_batch_lead", object: "event", type: "invoice.paid", created: 3, data: { object: { id: "in_lead", customer: "cus_none" } } });
+    expect(await Promise.all([lead, ...bodies].map((b) => h.deliver(b)))).toEqual([200, 200, 200, 200]);
+    expect(await queuedBatches()).toContainEqual({ eventIds: batch, attempts: 0 });
+
+    await runDueJobs();
+    const rows = await db.select().from(stripeEvents).where(inArray(stripeEvents.id, batch));
+    const byId = Object.fromEntries(rows.map((r) => [r.id, r]));
+    expect(byId.evt_batch_ok_1).toMatchObject({ status: "processed", resolvedTenantId: shop.id });
+    expect(byId.evt_batch_ok_2).toMatchObject({ status: "processed", lastError: expect.stringMatching(/^covered by evt_batch_ok_1$/) });
+    expect(byId.evt_batch_gone).toMatchObject({ status: "failed", attempts: 1, lastError: "Stripe does not know subscription sub_gone" });
+    // graphile-worker re-queued the failed entry alone, with its backoff; the others are done.
+    expect(await queuedBatches()).toEqual([{ eventIds: ["evt_batch_gone"], attempts: 1 }]);
+    expect(await stateOf(shop.id)).toMatchObject({ tenant: "active", subscription: "active" });
+    await db.execute(sql`delete from graphile_worker._private_jobs where payload::jsonb @> '[{"eventId":"evt_batch_gone"}]'`);
   });
 });
 
@@ -326,8 +358,8 @@ describe("intake is fast and never processes inline", () => {
     expect(bodies[3]).toBe("failed");
     const stored = await db.select({ id: stripeEvents.id }).from(stripeEvents).where(sql`${stripeEvents.id} like 'evt_group_%'`);
     expect(stored.map((r) => r.id).sort()).toEqual(["evt_group_1", "evt_group_2", "evt_group_3"]);
-    const [jobs] = await db.execute<{ n: number }>(sql`select count(*)::int as n from graphile_worker.jobs where key like 'stripe-event:evt_group_%'`);
-    expect(jobs!.n).toBe(3);
+    const queued = (await queuedBatches()).flatMap((b) => b.eventIds).filter((id) => id.startsWith("evt_group_"));
+    expect(queued.sort()).toEqual(["evt_group_1", "evt_group_2", "evt_group_3"]);
   });
 
   it("replays a stored event from the log, and says so when there is none", async () => {

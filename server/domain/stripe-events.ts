@@ -1,9 +1,9 @@
-import { eq, sql } from "drizzle-orm";
+import { and, eq, inArray, lte, ne, or, sql } from "drizzle-orm";
+import pLimit from "p-limit";
 import { stripeEvents, subscriptions, tenants } from "@/server/db/schema";
 import { groupCommit } from "@/server/db/group-commit";
 import { withSystem, type Tx } from "@/server/db/tenancy";
 import { retrieveCheckoutSession, retrieveSubscription, verifyWebhook, WebhookSignatureError, type StripeEventEnvelope } from "@/server/integrations/stripe";
-import { enqueueJobs } from "@/server/jobs/queue";
 import { logger } from "@/server/logger";
 import { applySubscriptionSnapshot, lockTenantBilling } from "./subscriptions";
 
@@ -40,9 +40,8 @@ export async function receiveStripeWebhook(rawBody: string, signature: string | 
   return { status: 200, body: inserted ? { received: true } : { received: true, duplicate: true } };
 }
 
-/** Stores a batch of verified events and queues a job for each new one; true where an event was new. */
+/** Stores a batch of verified events and queues one job to process the new ones; true where an event was new. */
 async function storeEvents(events: StripeEventEnvelope[]): Promise<boolean[]> {
-  const { processStripeEventJob } = await import("@/server/jobs/billing");
   // The same event twice in one batch: only its first copy can be the new one.
   const firstIndex = new Map<string, number>();
   events.forEach((e, i) => firstIndex.has(e.id) || firstIndex.set(e.id, i));
@@ -54,14 +53,18 @@ async function storeEvents(events: StripeEventEnvelope[]): Promise<boolean[]> {
       .values(unique.map((e) => ({ id: e.id, type: e.type, created: e.created, payload: sql`${e.rawBody}::jsonb` })))
       .onConflictDoNothing({ target: stripeEvents.id })
       .returning({ id: stripeEvents.id });
-    await enqueueJobs(
-      tx,
-      processStripeEventJob,
-      rows.map((r) => ({ payload: { eventId: r.id }, jobKey: `stripe-event:${r.id}` })),
-    );
+    await queueProcessing(tx, rows.map((r) => r.id));
     return new Set(rows.map((r) => r.id));
   });
   return events.map((e, i) => stored.has(e.id) && firstIndex.get(e.id) === i);
+}
+
+/** One batch job for these events (graphile-worker retries only the ones that fail). */
+async function queueProcessing(tx: Tx, eventIds: string[]) {
+  if (eventIds.length === 0) return;
+  const { enqueueJob } = await import("@/server/jobs/queue");
+  const { processStripeEventsJob } = await import("@/server/jobs/billing");
+  await enqueueJob(tx, processStripeEventsJob, eventIds.map((eventId) => ({ eventId })));
 }
 
 const storeEvent = groupCommit(storeEvents);
@@ -99,61 +102,125 @@ async function tenantFor(tx: Tx, hint: string | null, customerId: string | null)
 
 export type ProcessOutcome = "processed" | "already-processed" | "ignored" | "missing";
 
+/** The subscription an event is about, as the coalescing below matches it (SQL, over the stored payload). */
+const subjectOfEvent = sql<string | null>`coalesce(
+  ${stripeEvents.payload} #>> '{data,object,subscription}',
+  ${stripeEvents.payload} #>> '{data,object,parent,subscription_details,subscription}',
+  case when ${stripeEvents.type} like 'customer.subscription.%' then ${stripeEvents.payload} #>> '{data,object,id}' end)`;
+
+/** Subscriptions of one batch processed side by side; each holds a connection while it reads Stripe. */
+const BATCH_CONCURRENCY = 4;
+
 /**
- * Processes one stored event (the job's body). Never trusts the payload's
- * state: it re-reads the subscription from Stripe and applies that, under the
- * tenant's billing lock, so a stale or out-of-order event cannot overwrite a
- * newer state and a duplicate has no second effect. Failures are recorded
- * (status failed, attempts, last error) and rethrown for the job's retry.
+ * Processes a batch of stored events (one job's payload) and returns one
+ * outcome per event, in order, so that graphile-worker retries only the events
+ * that failed. Events about the same subscription run one after another: the
+ * first one's re-read from Stripe covers the rest (see below), which then cost
+ * nothing more. Different subscriptions run side by side.
  */
-export async function processStripeEvent(eventId: string): Promise<ProcessOutcome> {
-  const event = await withSystem("stripe-event", async (tx) => {
-    const [row] = await tx
-      .update(stripeEvents)
-      .set({ attempts: sql`${stripeEvents.attempts} + 1` })
-      .where(eq(stripeEvents.id, eventId))
-      .returning();
-    return row;
-  });
-  if (!event) return "missing";
-  if (event.status === "processed") return "already-processed";
-  const finish = (outcome: "processed" | "ignored", tenantId: string | null, note?: string) =>
-    withSystem("stripe-event", (tx) =>
-      tx.update(stripeEvents).set({ status: "processed", processedAt: new Date(), resolvedTenantId: tenantId, lastError: note ?? null }).where(eq(stripeEvents.id, eventId)),
-    ).then(() => outcome);
-  try {
-    if (!handledEventTypes.has(event.type)) return await finish("ignored", null, `unhandled type ${event.type}`);
-    const object = rec(rec(event.payload.data).object);
-    const refs = refsOf(event.type, object);
-    let subscriptionId = refs.subscriptionId;
-    if (!subscriptionId && refs.sessionId) subscriptionId = (await retrieveCheckoutSession(refs.sessionId)).subscriptionId;
-    const tenantId = await withSystem("stripe-event", (tx) => tenantFor(tx, refs.tenantId, refs.customerId));
-    if (!tenantId) return await finish("ignored", null, "no tenant for this customer");
-    if (!subscriptionId) return await finish("ignored", tenantId, "no subscription on this event");
-    await withSystem("stripe-event", async (tx) => {
-      await lockTenantBilling(tx, tenantId);
-      const clock = await tx.execute<{ readAt: string }>(sql`select clock_timestamp()::text as "readAt"`);
-      const readAt = clock[0]!.readAt;
-      const snap = await retrieveSubscription(subscriptionId);
-      if (!snap) throw new Error(`Stripe does not know subscription ${subscriptionId}`);
-      await applySubscriptionSnapshot(tx, tenantId, snap, `stripe:${event.id}`, event.created);
-      // Coalesce: every other pending event about this subscription that arrived before
-      // the re-read is covered by it (Stripe's state already includes its change), so it
-      // is marked processed now; its own job then finds nothing to do. Bursts cost one
-      // Stripe read per subscription instead of one per event.
-      await tx.execute(sql`
-        update ${stripeEvents} set status = 'processed', processed_at = now(), resolved_tenant_id = ${tenantId},
-          last_error = ${`covered by ${event.id}`}
-        where status in ('received', 'failed') and id <> ${event.id} and received_at <= ${readAt}::timestamptz
-          and ${subscriptionId} in (payload #>> '{data,object,id}', payload #>> '{data,object,subscription}',
-                                    payload #>> '{data,object,parent,subscription_details,subscription}')`);
+export function processStripeEventBatch(eventIds: string[]): Promise<ProcessOutcome>[] {
+  const covered = new Set<string>();
+  const limit = pLimit(BATCH_CONCURRENCY);
+  const stored =
+    eventIds.length === 1
+      ? Promise.resolve([])
+      : withSystem("stripe-event", (tx) =>
+          tx.select({ id: stripeEvents.id, status: stripeEvents.status, subject: subjectOfEvent }).from(stripeEvents).where(inArray(stripeEvents.id, eventIds)),
+        );
+  const runs = stored.then((rows) => {
+    // Already covered by an earlier job's re-read: nothing to do.
+    for (const r of rows) if (r.status === "processed") covered.add(r.id);
+    const subjectOf = new Map(rows.map((r) => [r.id, r.subject ?? r.id]));
+    const tails = new Map<string, Promise<unknown>>();
+    return eventIds.map((id) => {
+      const subject = subjectOf.get(id) ?? id;
+      const run = (tails.get(subject) ?? Promise.resolve())
+        .catch(() => {}) // The previous event's failure is its own; this one still runs.
+        .then(() => (covered.has(id) ? ("already-processed" as const) : limit(() => processOne(id, covered))));
+      tails.set(subject, run);
+      return run;
     });
-    return await finish("processed", tenantId);
+  });
+  return eventIds.map((_, i) => runs.then((r) => r[i]!));
+}
+
+/**
+ * Never trusts the payload's state: re-reads the subscription from Stripe and
+ * applies that, under the tenant's billing lock, so a stale or out-of-order
+ * event cannot overwrite a newer state and a duplicate has no second effect.
+ * Failures are recorded (status failed, attempts, last error) and rethrown for
+ * the job's retry. One transaction per event: under a webhook flood, statements
+ * per event are what the worker and PostgreSQL spend their CPU on. Adds the ids
+ * of the other events this one covered to `covered`.
+ */
+async function processOne(eventId: string, covered: Set<string>): Promise<ProcessOutcome> {
+  try {
+    return await withSystem("stripe-event", (tx) => processInTransaction(tx, eventId, covered));
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    await withSystem("stripe-event", (tx) => tx.update(stripeEvents).set({ status: "failed", lastError: message }).where(eq(stripeEvents.id, eventId)));
+    // The processing transaction rolled back, its attempt count with it: count it here.
+    await withSystem("stripe-event", (tx) =>
+      tx.update(stripeEvents).set({ status: "failed", attempts: sql`${stripeEvents.attempts} + 1`, lastError: message }).where(eq(stripeEvents.id, eventId)),
+    );
     throw error;
   }
+}
+
+async function processInTransaction(tx: Tx, eventId: string, covered: Set<string>): Promise<ProcessOutcome> {
+  const [event] = await tx
+    .select({ type: stripeEvents.type, created: stripeEvents.created, status: stripeEvents.status, payload: stripeEvents.payload })
+    .from(stripeEvents)
+    .where(eq(stripeEvents.id, eventId));
+  if (!event) return "missing";
+  if (event.status === "processed") return "already-processed";
+  const finish = async (outcome: "processed" | "ignored", tenantId: string | null, note?: string) => {
+    await tx
+      .update(stripeEvents)
+      .set({ status: "processed", processedAt: new Date(), resolvedTenantId: tenantId, lastError: note ?? null, attempts: sql`${stripeEvents.attempts} + 1` })
+      .where(eq(stripeEvents.id, eventId));
+    return outcome;
+  };
+  if (!handledEventTypes.has(event.type)) return finish("ignored", null, `unhandled type ${event.type}`);
+  const refs = refsOf(event.type, rec(rec(event.payload.data).object));
+  let subscriptionId = refs.subscriptionId;
+  if (!subscriptionId && refs.sessionId) subscriptionId = (await retrieveCheckoutSession(refs.sessionId)).subscriptionId;
+  const tenantId = await tenantFor(tx, refs.tenantId, refs.customerId);
+  if (!tenantId) return finish("ignored", null, "no tenant for this customer");
+  if (!subscriptionId) return finish("ignored", tenantId, "no subscription on this event");
+
+  // The billing lock comes before this event's row lock, as in every transaction that
+  // coalesces (below): two workers on one tenant then queue on the lock, never deadlock.
+  await lockTenantBilling(tx, tenantId);
+  const [claimed] = await tx
+    .update(stripeEvents)
+    .set({ attempts: sql`${stripeEvents.attempts} + 1` })
+    .where(and(eq(stripeEvents.id, eventId), ne(stripeEvents.status, "processed")))
+    .returning({ readAt: sql<string>`clock_timestamp()::text` });
+  // Covered, while this waited for the lock, by another event's re-read.
+  if (!claimed) return "already-processed";
+  const snap = await retrieveSubscription(subscriptionId);
+  if (!snap) throw new Error(`Stripe does not know subscription ${subscriptionId}`);
+  await applySubscriptionSnapshot(tx, tenantId, snap, `stripe:${eventId}`, event.created);
+  // Done, and with it every other pending event about this subscription that arrived
+  // before the re-read: Stripe's state already includes its change, so its own job
+  // finds nothing to do. Bursts cost one Stripe read per subscription, not per event.
+  const done = await tx
+    .update(stripeEvents)
+    .set({
+      status: "processed",
+      processedAt: sql`clock_timestamp()`,
+      resolvedTenantId: tenantId,
+      lastError: sql`case when ${stripeEvents.id} = ${eventId} then null else ${`covered by ${eventId}`} end`,
+    })
+    .where(
+      or(
+        eq(stripeEvents.id, eventId),
+        and(inArray(stripeEvents.status, ["received", "failed"]), lte(stripeEvents.receivedAt, sql`${claimed.readAt}::timestamptz`), eq(subjectOfEvent, subscriptionId)),
+      ),
+    )
+    .returning({ id: stripeEvents.id });
+  for (const { id } of done) covered.add(id);
+  return "processed";
 }
 
 /**
@@ -165,9 +232,7 @@ export async function replayStripeEvent(eventId: string): Promise<boolean> {
   return withSystem("stripe-event-replay", async (tx) => {
     const rows = await tx.update(stripeEvents).set({ status: "received", processedAt: null }).where(eq(stripeEvents.id, eventId)).returning({ id: stripeEvents.id });
     if (rows.length === 0) return false;
-    const { enqueueJob } = await import("@/server/jobs/queue");
-    const { processStripeEventJob } = await import("@/server/jobs/billing");
-    await enqueueJob(tx, processStripeEventJob, { eventId }, { jobKey: `stripe-event:${eventId}` });
+    await queueProcessing(tx, [eventId]);
     return true;
   });
 }

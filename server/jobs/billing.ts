@@ -4,7 +4,7 @@ import { tenants } from "@/server/db/schema";
 import { withSystem } from "@/server/db/tenancy";
 import { recordAudit } from "@/server/domain/audit";
 import { ownerEmails, provisionTenant, tenantsDueForPurge } from "@/server/domain/lifecycle";
-import { processStripeEvent } from "@/server/domain/stripe-events";
+import { processStripeEventBatch } from "@/server/domain/stripe-events";
 import { reconcileSubscriptions, suspendPastDueTenants } from "@/server/domain/subscriptions";
 import { env } from "@/server/env";
 import { sendMail } from "@/server/integrations/mail";
@@ -13,14 +13,15 @@ import { defineJob } from "./define";
 
 /** Billing and tenant-lifecycle jobs (issue 4). */
 
-export const processStripeEventJob = defineJob({
-  name: "stripe:process-event",
-  schema: z.object({ eventId: z.string().min(1) }),
+export const processStripeEventsJob = defineJob({
+  name: "stripe:process-events",
+  // A graphile-worker batch job: one per intake transaction, one entry per new event.
+  schema: z.array(z.object({ eventId: z.string().min(1) })).min(1),
   // graphile-worker backs off exponentially between attempts (about 2s, 8s, 27s, …).
   maxAttempts: 8,
-  async handle({ eventId }) {
-    const outcome = await processStripeEvent(eventId);
-    logger.debug({ eventId, outcome }, "stripe event handled");
+  async handle(batch) {
+    // One promise per entry: graphile-worker re-queues only the entries that failed.
+    return processStripeEventBatch(batch.map((entry) => entry.eventId));
   },
 });
 
@@ -101,4 +102,4 @@ export async function purgeDeletedTenants(now = new Date()): Promise<string[]> {
   return purged;
 }
 
-export const billingJobs = [processStripeEventJob, provisionTenantJob, sendWelcomeEmailJob, suspendPastDueJob, reconcileSubscriptionsJob, purgeDeletedTenantsJob];
+export const billingJobs = [processStripeEventsJob, provisionTenantJob, sendWelcomeEmailJob, suspendPastDueJob, reconcileSubscriptionsJob, purgeDeletedTenantsJob];

@@ -8,7 +8,11 @@ import type { z } from "zod";
 export type JobDefinition<S extends z.ZodType = z.ZodType> = {
   name: string;
   schema: S;
-  handle: (payload: z.output<S>, helpers: JobHelpers) => Promise<void>;
+  /**
+   * Runs the job. A batch job (array payload) may return one promise per entry: graphile-worker
+   * then retries only the entries whose promise rejected.
+   */
+  handle: (payload: z.output<S>, helpers: JobHelpers) => Promise<void | Promise<unknown>[]>;
   /** Attempts before the job is left failed (graphile-worker backs off exponentially). Default 10. */
   maxAttempts?: number;
   /** graphile-worker crontab schedule, e.g. "0 * * * *" (hourly). */

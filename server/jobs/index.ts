@@ -23,7 +23,7 @@ export function taskList(definitions: JobDefinition[] = jobs): TaskList {
           logger.error({ job: job.name, jobId: helpers.job.id, issues: parsed.error.issues }, "invalid job payload; dropped");
           return;
         }
-        await job.handle(parsed.data, helpers);
+        return job.handle(parsed.data, helpers);
       },
     ]),
   );

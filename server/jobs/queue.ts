@@ -24,16 +24,3 @@ export async function enqueueJob<S extends z.ZodType>(tx: Tx, job: JobDefinition
     job_key => ${options.jobKey ?? null}::text
   )`);
 }
-
-/**
- * Queues many jobs of one kind in one statement (graphile-worker's add_jobs): one
- * queue notification for the lot, where add_job per job would send one each.
- */
-export async function enqueueJobs<S extends z.ZodType>(tx: Tx, job: JobDefinition<S>, specs: { payload: z.input<S>; jobKey?: string }[]) {
-  if (specs.length === 0) return;
-  const rows = specs.map((s) => ({ payload: s.payload, job_key: s.jobKey ?? null }));
-  await tx.execute(sql`select count(*) from graphile_worker.add_jobs(array(
-    select row(${job.name}, s.payload, null, null, ${job.maxAttempts ?? 10}::int, s.job_key, null, null)::graphile_worker.job_spec
-    from json_to_recordset(${JSON.stringify(rows)}::json) as s(payload json, job_key text)
-  ))`);
-}
