@@ -38,6 +38,9 @@ const schema = z
     STRIPE_WEBHOOK_SECRET: z.string().default("whsec_souk_local_emulator"),
     STRIPE_API_BASE: z.url().default("http://127.0.0.1:12111"),
     STRIPE_WEBHOOK_TOLERANCE_SECONDS: z.coerce.number().int().min(1).default(300),
+    // A received event waits this long before processing, so the other events Stripe sends about the
+    // same change (usually within a second) are covered by one read of the subscription.
+    STRIPE_EVENT_DELAY_MS: z.coerce.number().int().min(0).max(60_000).default(500),
     STRIPE_PRICE_STARTER: optional,
     STRIPE_PRICE_PRO: optional,
     STRIPE_PRICE_MUSEUM: optional,

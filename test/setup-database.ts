@@ -13,6 +13,8 @@ process.env.DATABASE_POOL_SIZE ??= "5";
 process.env.AUTH_SECRET ??= "test-secret-that-is-long-enough-for-auth-js";
 process.env.LOG_LEVEL ??= "silent";
 process.env.APP_URL ??= "http://localhost:3000";
+// Tests run the due jobs right after a delivery; the delay itself has its own test.
+process.env.STRIPE_EVENT_DELAY_MS ??= "0";
 
 afterAll(async () => {
   const { closeDb } = await import("@/server/db/client");

@@ -3,6 +3,7 @@ import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { POST } from "@/app/api/webhooks/stripe/route";
 import { db } from "@/server/db/client";
+import { env } from "@/server/env";
 import { provisioningLogs, stripeEvents, subscriptions, tenants } from "@/server/db/schema";
 import { setCancelAtPeriodEnd, signTestPayload } from "@/server/integrations/stripe";
 import { runDueJobs } from "@/server/jobs/run-once";
@@ -210,13 +211,43 @@ describe("bursts", () => {
     await h.settle();
   });
 
-  it("queues one job per intake batch and retries only the events of it that failed", async () => {
+  /** A shop with a live subscription, and signed-ready bodies of customer.subscription.updated events about it. */
+  async function subscribedShop() {
     const { shop } = await activeShop("pro");
     const [sub] = await db.select().from(subscriptions).where(eq(subscriptions.tenantId, shop.id));
-    const body = (id: string, subscription: string) =>
+    const body = (id: string, subscription = sub!.stripeSubscriptionId!) =>
       JSON.stringify({ id, object: "event", type: "customer.subscription.updated", created: 3, data: { object: { id: subscription, object: "subscription", customer: sub!.stripeCustomerId } } });
+    return { shop, body };
+  }
+
+  it("waits STRIPE_EVENT_DELAY_MS before processing, then covers the burst with one read", async () => {
+    const { shop, body } = await subscribedShop();
+    const ids = ["evt_delay_1", "evt_delay_2", "evt_delay_3"];
+    const configured = env.STRIPE_EVENT_DELAY_MS;
+    env.STRIPE_EVENT_DELAY_MS = 60_000;
+    try {
+      for (const id of ids) expect(await h.deliver(body(id))).toBe(200);
+    } finally {
+      env.STRIPE_EVENT_DELAY_MS = configured;
+    }
+    const theirs = sql`payload::jsonb <@ ${JSON.stringify(ids.map((eventId) => ({ eventId })))}::jsonb`;
+    const waits = await db.execute<{ seconds: number }>(sql`select extract(epoch from run_at - now())::float as seconds from graphile_worker._private_jobs where ${theirs}`);
+    expect(waits).toHaveLength(3);
+    for (const { seconds } of waits) expect(seconds).toBeGreaterThan(50);
+    await runDueJobs();
+    const statuses = async () => (await db.select().from(stripeEvents).where(inArray(stripeEvents.id, ids))).map((r) => [r.status, r.lastError]);
+    expect(await statuses()).toEqual(ids.map(() => ["received", null]));
+
+    await db.execute(sql`update graphile_worker._private_jobs set run_at = now() where ${theirs}`); // The minute has passed.
+    await runDueJobs();
+    expect(await statuses()).toEqual([["processed", null], ["processed", "covered by evt_delay_1"], ["processed", "covered by evt_delay_1"]]);
+    expect(await stateOf(shop.id)).toMatchObject({ tenant: "active", subscription: "active" });
+  });
+
+  it("queues one job per intake batch and retries only the events of it that failed", async () => {
+    const { shop, body } = await subscribedShop();
     const batch = ["evt_batch_ok_1", "evt_batch_gone", "evt_batch_ok_2"];
-    const bodies = [body("evt_batch_ok_1", sub!.stripeSubscriptionId!), body("evt_batch_gone", "sub_gone"), body("evt_batch_ok_2", sub!.stripeSubscriptionId!)];
+    const bodies = [body("evt_batch_ok_1"), body("evt_batch_gone", "sub_gone"), body("evt_batch_ok_2")];
     // The lead delivery is written alone; the three that arrive meanwhile share the next transaction.
     const lead = JSON.stringify({ id: "evt_batch_lead", object: "event", type: "invoice.paid", created: 3, data: { object: { id: "in_lead", customer: "cus_none" } } });
     expect(await Promise.all([lead, ...bodies].map((b) => h.deliver(b)))).toEqual([200, 200, 200, 200]);

@@ -4,6 +4,7 @@ import { stripeEvents, subscriptions, tenants } from "@/server/db/schema";
 import { groupCommit } from "@/server/db/group-commit";
 import { withSystem, type Tx } from "@/server/db/tenancy";
 import { retrieveCheckoutSession, retrieveSubscription, verifyWebhook, WebhookSignatureError, type StripeEventEnvelope } from "@/server/integrations/stripe";
+import { env } from "@/server/env";
 import { logger } from "@/server/logger";
 import { applySubscriptionSnapshot, lockTenantBilling } from "./subscriptions";
 
@@ -53,18 +54,22 @@ async function storeEvents(events: StripeEventEnvelope[]): Promise<boolean[]> {
       .values(unique.map((e) => ({ id: e.id, type: e.type, created: e.created, payload: sql`${e.rawBody}::jsonb` })))
       .onConflictDoNothing({ target: stripeEvents.id })
       .returning({ id: stripeEvents.id });
-    await queueProcessing(tx, rows.map((r) => r.id));
+    await queueProcessing(tx, rows.map((r) => r.id), env.STRIPE_EVENT_DELAY_MS);
     return new Set(rows.map((r) => r.id));
   });
   return events.map((e, i) => stored.has(e.id) && firstIndex.get(e.id) === i);
 }
 
-/** One batch job for these events (graphile-worker retries only the ones that fail). */
-async function queueProcessing(tx: Tx, eventIds: string[]) {
+/**
+ * One batch job for these events (graphile-worker retries only the ones that fail), due
+ * `delayMs` from now: events about the same subscription that arrive meanwhile are then
+ * covered by the one read of it that processing makes.
+ */
+async function queueProcessing(tx: Tx, eventIds: string[], delayMs: number) {
   if (eventIds.length === 0) return;
   const { enqueueJob } = await import("@/server/jobs/queue");
   const { processStripeEventsJob } = await import("@/server/jobs/billing");
-  await enqueueJob(tx, processStripeEventsJob, eventIds.map((eventId) => ({ eventId })));
+  await enqueueJob(tx, processStripeEventsJob, eventIds.map((eventId) => ({ eventId })), { runAt: delayMs > 0 ? new Date(Date.now() + delayMs) : undefined });
 }
 
 const storeEvent = groupCommit(storeEvents);
@@ -232,7 +237,7 @@ export async function replayStripeEvent(eventId: string): Promise<boolean> {
   return withSystem("stripe-event-replay", async (tx) => {
     const rows = await tx.update(stripeEvents).set({ status: "received", processedAt: null }).where(eq(stripeEvents.id, eventId)).returning({ id: stripeEvents.id });
     if (rows.length === 0) return false;
-    await queueProcessing(tx, [eventId]);
+    await queueProcessing(tx, [eventId], 0);
     return true;
   });
 }

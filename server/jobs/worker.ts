@@ -12,7 +12,9 @@ const runner = await run({
   connectionString: env.DATABASE_URL,
   concurrency: env.WORKER_CONCURRENCY,
   noHandleSignals: true,
-  pollInterval: 1000,
+  // A job queued for later (Stripe events wait STRIPE_EVENT_DELAY_MS) is noticed by polling,
+  // not by the queue's notification: poll often enough that it starts about on time.
+  pollInterval: 200,
   taskList: taskList(),
   // Parsed here so an empty schedule does not make graphile-worker look for a crontab file.
   parsedCronItems: cronItems(),
