@@ -7,14 +7,14 @@
  * 3. `next build` (skip with BENCH_SKIP_BUILD=1; it writes .next, so run it under
  *    `flock /tmp/souk-e2e.lock` when others build in the same tree), then `next start`.
  * 4. For each of the static landing page (ceiling), the storefront home, a category page and a
- *    product page: renders it into the cache, loads it for BENCH_WARMUP_SECONDS (default 3,
- *    discarded: JIT warm-up), then measures BENCH_SECONDS (default 10) at BENCH_CONNECTIONS
- *    (default 50) with wrk when installed (BENCH_TOOL=autocannon to force the in-process tool).
+ *    product page: renders it into the cache, then, with autocannon over BENCH_CONNECTIONS
+ *    (default 50) connections, loads it for BENCH_WARMUP_SECONDS (default 3, discarded) and
+ *    measures the next BENCH_SECONDS (default 10) on the same connections.
  * 5. Prints requests/s, p50, p99, each page's ratio to the ceiling and the server's CPU time
  *    per request (steadier than latency on a shared machine), then stops everything.
  * Targets (2-core machine): each storefront page ≥ 0.5 × ceiling, p99 ≤ 100 ms at 50 connections.
  */
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -30,8 +30,6 @@ const nextBin = path.join(root, "node_modules/next/dist/bin/next");
 const PRODUCTS = Number(process.env.BENCH_PRODUCTS ?? 10_000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
-// wrk (C, one thread) leaves the server more of a 2-core machine than autocannon's Node process does.
-const TOOL = process.env.BENCH_TOOL ?? (spawnSync("wrk", ["--version"]).error ? "autocannon" : "wrk");
 const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 3);
 const SLUG = "bench-shop";
 
@@ -72,29 +70,48 @@ async function seed(url: string) {
 
 type Row = { name: string; path: string; rps: number; p50: number; p99: number; non2xx: number; errors: number; cpuMs: number };
 
-function toMs(value: string): number {
-  const m = /^([\d.]+)(us|ms|s)$/.exec(value.trim());
-  if (!m) return NaN;
-  return Number(m[1]) * (m[2] === "us" ? 0.001 : m[2] === "s" ? 1000 : 1);
+function percentile(sorted: number[], p: number): number {
+  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]! : NaN;
 }
 
-async function load(url: string, seconds: number) {
-  if (TOOL === "wrk") return wrk(url, seconds);
-  const result = await autocannon({ url, connections: CONNECTIONS, duration: seconds });
-  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, non2xx: result.non2xx, errors: result.errors };
-}
-
-async function wrk(url: string, seconds: number) {
-  const out = await new Promise<string>((resolve, reject) => {
-    const child = spawn("wrk", ["-t", process.env.BENCH_WRK_THREADS ?? "1", "-c", String(CONNECTIONS), "-d", `${seconds}s`, "--latency", url]);
-    let text = "";
-    child.stdout.on("data", (d) => (text += d));
-    child.on("error", reject);
-    child.on("exit", (code) => (code === 0 ? resolve(text) : reject(new Error(`wrk exited ${code}`))));
+/**
+ * One autocannon run over the same CONNECTIONS connections: WARMUP_SECONDS of full load
+ * first, discarded (JIT warm-up of a cold path, and the connections' setup), then SECONDS
+ * measured. A tool that opens fresh connections for the measured run counts their setup
+ * into it: wrk's and h2load's first second on this machine holds latencies of up to 1 s,
+ * which ab and autocannon over the same server do not see.
+ */
+async function load(url: string, serverPid: number | undefined) {
+  const latencies: number[] = [];
+  let measuring = false;
+  let non2xx = 0;
+  let errors = 0;
+  let started = 0;
+  let lastResponse = 0;
+  let cpuBefore = NaN;
+  let finished!: (error: unknown) => void;
+  const done = new Promise<void>((resolve, reject) => (finished = (error) => (error ? reject(error) : resolve())));
+  // The callback form returns the running instance, whose events give each response's latency.
+  const instance = autocannon({ url, connections: CONNECTIONS, duration: WARMUP_SECONDS + SECONDS }, (error) => finished(error));
+  const warm = setTimeout(() => {
+    measuring = true;
+    started = lastResponse = performance.now();
+    cpuBefore = cpuSeconds(serverPid);
+  }, WARMUP_SECONDS * 1000);
+  instance.on("response", (_client: unknown, statusCode: number, _bytes: number, responseTime: number) => {
+    if (!measuring) return;
+    latencies.push(responseTime);
+    lastResponse = performance.now();
+    if (statusCode < 200 || statusCode >= 300) non2xx++;
   });
-  const pct = (p: string) => toMs(new RegExp(`^\\s+${p}%\\s+(\\S+)`, "m").exec(out)?.[1] ?? "");
-  const non2xx = Number(/Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? 0);
-  return { rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1]), p50: pct("50"), p99: pct("99"), non2xx, errors: 0 };
+  instance.on("reqError", () => measuring && errors++);
+  await done;
+  clearTimeout(warm);
+  latencies.sort((a, b) => a - b);
+  const rps = latencies.length / ((lastResponse - started) / 1000);
+  // Server CPU per request: steadier than latency on a shared machine, and what capacity scales with.
+  const cpuMs = ((cpuSeconds(serverPid) - cpuBefore) * 1000) / latencies.length;
+  return { rps, p50: percentile(latencies, 50), p99: percentile(latencies, 99), non2xx, errors, cpuMs };
 }
 
 async function measure(baseUrl: string, name: string, urlPath: string, serverPid: number | undefined): Promise<Row> {
@@ -108,14 +125,7 @@ async function measure(baseUrl: string, name: string, urlPath: string, serverPid
   const probe = await fetch(baseUrl + urlPath);
   await probe.arrayBuffer();
   console.log(`[bench]   ${urlPath}: ${probe.status}, x-nextjs-cache ${probe.headers.get("x-nextjs-cache") ?? "(none)"}, cache-control ${probe.headers.get("cache-control")}`);
-  // JIT warm-up under the same load, discarded: a cold process's first second (lazy
-  // compilation, optimisation of the hot path) would otherwise be most of the p99.
-  await load(baseUrl + urlPath, WARMUP_SECONDS);
-  const cpuBefore = cpuSeconds(serverPid);
-  const result = await load(baseUrl + urlPath, SECONDS);
-  // Server CPU per request: steadier than latency on a shared machine, and what capacity scales with.
-  const cpuMs = ((cpuSeconds(serverPid) - cpuBefore) * 1000) / (result.rps * SECONDS);
-  return { name, path: urlPath, ...result, cpuMs };
+  return { name, path: urlPath, ...(await load(baseUrl + urlPath, serverPid)) };
 }
 
 async function main(): Promise<number> {
@@ -163,7 +173,7 @@ async function main(): Promise<number> {
     ];
     const rows: Row[] = [];
     for (const [name, urlPath] of pages) {
-      console.log(`[bench] ${name}: ${urlPath} — ${CONNECTIONS} connections, ${SECONDS}s`);
+      console.log(`[bench] ${name}: ${urlPath} — ${CONNECTIONS} connections, ${WARMUP_SECONDS}s warm-up, ${SECONDS}s measured`);
       rows.push(await measure(baseUrl, name, urlPath, server.pid));
     }
     const ceiling = rows[0]!.rps;
@@ -176,7 +186,7 @@ async function main(): Promise<number> {
       const meets = !isStorefront || (ratio >= 0.5 && r.p99 <= 100 && r.non2xx === 0);
       ok &&= meets;
       console.log(
-        [r.name.padEnd(24), r.rps.toFixed(0).padStart(9), String(r.p50).padStart(8), String(r.p99).padStart(8), ratio.toFixed(2).padStart(7), String(r.non2xx).padStart(8), r.cpuMs.toFixed(2).padStart(11), isStorefront ? (meets ? "  met" : "  MISSED") : "  —"].join(""),
+        [r.name.padEnd(24), r.rps.toFixed(0).padStart(9), r.p50.toFixed(1).padStart(8), r.p99.toFixed(1).padStart(8), ratio.toFixed(2).padStart(7), String(r.non2xx).padStart(8), r.cpuMs.toFixed(2).padStart(11), isStorefront ? (meets ? "  met" : "  MISSED") : "  —"].join(""),
       );
     }
     console.log(`\nTarget: each storefront page ≥ 0.50 × the static ceiling and p99 ≤ 100 ms — ${ok ? "met" : "not met"}.`);
