@@ -12,18 +12,13 @@ import { formatPrice } from "@/lib/format-price";
 import { messageOf } from "@/lib/trpc/errors";
 import { useTRPC } from "@/lib/trpc/client";
 import { useRefreshOnStatusChange } from "./use-refresh-on-status-change";
+import { formatBytes } from "@/lib/format-bytes";
 
 type PaidPlan = "starter" | "pro" | "museum";
 const isPaidPlan = (id: string): id is PaidPlan => id === "starter" || id === "pro" || id === "museum";
 
 const dateFormat = new Intl.DateTimeFormat("en", { dateStyle: "medium" });
 const dateTimeFormat = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeStyle: "short" });
-
-function formatBytes(bytes: number): string {
-  if (bytes >= 1024 ** 3) return `${(bytes / 1024 ** 3).toLocaleString("en", { maximumFractionDigits: 1 })} GB`;
-  if (bytes >= 1024 ** 2) return `${(bytes / 1024 ** 2).toLocaleString("en", { maximumFractionDigits: 1 })} MB`;
-  return `${bytes.toLocaleString("en")} B`;
-}
 
 /** Stripe amounts are integer minor units; shown with the currency's digits, no float arithmetic on money. */
 function formatMinor(amount: number, currency: string): string {

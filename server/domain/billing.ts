@@ -1,6 +1,6 @@
-import { count, desc, eq, ne, sum } from "drizzle-orm";
+import { count, desc, eq, ne } from "drizzle-orm";
 import { z } from "zod";
-import { mediaAssets, memberships, products, provisioningLogs, subscriptions, tenants, users, type Plan, type Subscription } from "@/server/db/schema";
+import { memberships, products, provisioningLogs, subscriptions, tenants, users, type Plan, type Subscription } from "@/server/db/schema";
 import { withSystem } from "@/server/db/tenancy";
 import { env } from "@/server/env";
 import {
@@ -19,7 +19,7 @@ import { recordAudit } from "./audit";
 import type { TenantContext } from "./context";
 import { DomainError } from "./errors";
 import { retryProvisioning } from "./lifecycle";
-import { getPlan, listPlans, monthlyAmountMinor, planLimit, type PlanLimit } from "./plans";
+import { getPlan, listPlans, monthlyAmountMinor, planLimit, storedMediaBytes, type PlanLimit } from "./plans";
 import { applySubscriptionSnapshot, lockTenantBilling } from "./subscriptions";
 
 /** Tenant-facing billing: checkout, plan changes, cancel/undo, portal, overview. */
@@ -60,7 +60,7 @@ export async function getBillingOverview(ctx: TenantContext): Promise<BillingOve
   const [members] = await ctx.tx.select({ n: count() }).from(memberships).where(eq(memberships.tenantId, ctx.tenantId));
   // Same counting rules as the limit checks: non-archived products, stored media bytes.
   const [productCount] = await ctx.tx.select({ n: count() }).from(products).where(ne(products.status, "archived"));
-  const [storage] = await ctx.tx.select({ bytes: sum(mediaAssets.bytes) }).from(mediaAssets);
+  const storedBytes = await storedMediaBytes(ctx);
   const recentLog = await ctx.tx
     .select({ step: provisioningLogs.step, status: provisioningLogs.status, cause: provisioningLogs.cause, error: provisioningLogs.error, detail: provisioningLogs.detail, createdAt: provisioningLogs.createdAt })
     .from(provisioningLogs)
@@ -78,7 +78,7 @@ export async function getBillingOverview(ctx: TenantContext): Promise<BillingOve
     usage: [
       { limit: "products", label: "Products", used: productCount?.n ?? 0, max: planLimit(plan, "products") },
       { limit: "teamMembers", label: "Team members", used: members?.n ?? 0, max: planLimit(plan, "teamMembers") },
-      { limit: "storageBytes", label: "Storage", used: Number(storage?.bytes ?? 0), max: planLimit(plan, "storageBytes") },
+      { limit: "storageBytes", label: "Storage", used: storedBytes, max: planLimit(plan, "storageBytes") },
       { limit: "apiCallsPerMonth", label: "API calls this month", used: null, max: planLimit(plan, "apiCallsPerMonth") },
     ],
     graceHours: env.BILLING_GRACE_PERIOD_HOURS,

@@ -8,6 +8,7 @@ import { deleteObject, deleteObjects, headObject, presignPut, publicUrl } from "
 import { recordAudit } from "./audit";
 import type { TenantContext } from "./context";
 import { DomainError, fieldError, notFound } from "./errors";
+import { assertWithinPlanLimit, storedMediaBytes } from "./plans";
 
 /** Image types a browser may upload, with the extension used in the object key. */
 export const allowedImageTypes: Record<string, string> = {
@@ -35,7 +36,8 @@ export type MediaView = MediaAsset & { url: string };
 const view = (asset: MediaAsset): MediaView => ({ ...asset, url: publicUrl(asset.objectKey) });
 
 /**
- * Step 1 of an upload: checks the declared type and size, records a pending
+ * Step 1 of an upload: checks the declared type and size (against the image
+ * limit and what is left of the plan's storage), records a pending
  * asset and returns a presigned PUT URL bound to the content type. The key is
  * under `tenants/{tenantId}/`, chosen here, never by the client.
  */
@@ -43,6 +45,7 @@ export async function createUpload(ctx: TenantContext, input: z.output<typeof cr
   const ext = allowedImageTypes[input.contentType];
   if (!ext) throw fieldError("contentType", "Only JPEG, PNG, WebP, AVIF and GIF images can be uploaded");
   if (input.bytes > env.MEDIA_MAX_BYTES) throw fieldError("bytes", `Images must be at most ${Math.round(env.MEDIA_MAX_BYTES / 1024 / 1024)} MB`);
+  await assertWithinPlanLimit(ctx, "storageBytes", await storedMediaBytes(ctx), input.bytes);
   if (input.productId) {
     const [product] = await ctx.tx.select({ id: products.id }).from(products).where(eq(products.id, input.productId));
     if (!product) throw fieldError("productId", "Choose an existing product");
@@ -60,8 +63,9 @@ export async function createUpload(ctx: TenantContext, input: z.output<typeof cr
 
 /**
  * Step 2: the browser says the PUT finished. HEAD the object: a missing object
- * is refused; a wrong type or an oversize file (a presigned PUT cannot bound
- * size) is deleted from storage and the asset removed. Otherwise it is ready and
+ * is refused; a wrong type, an oversize file (a presigned PUT cannot bound size)
+ * or one the plan's storage has no room for is deleted from storage and the
+ * asset removed. Otherwise it is ready and
  * placed last in its product's gallery.
  */
 export async function confirmUpload(ctx: TenantContext, input: z.output<typeof mediaIdInput>): Promise<MediaView> {
@@ -76,13 +80,22 @@ export async function confirmUpload(ctx: TenantContext, input: z.output<typeof m
       : head.contentType?.toLowerCase() !== asset.contentType
         ? "The uploaded file's type does not match the declared type"
         : null;
-  if (problem) {
-    // The refusal must outlive the rollback the error causes, so the row is
-    // removed in its own tenant transaction (same tenant, same RLS door).
+  // The refusal must outlive the rollback the error causes, so the row is removed
+  // in its own tenant transaction (same tenant, same RLS door).
+  const discard = async () => {
     await deleteObject(asset.objectKey);
     await withTenant(ctx.tenantId, (tx) => tx.delete(mediaAssets).where(eq(mediaAssets.id, asset.id)));
+  };
+  if (problem) {
+    await discard();
     throw new DomainError("bad_request", problem);
   }
+  // Checked again with the real size: the declared one may have been smaller, and
+  // other uploads may have been confirmed since.
+  await assertWithinPlanLimit(ctx, "storageBytes", await storedMediaBytes(ctx), head.bytes).catch(async (error: unknown) => {
+    await discard();
+    throw error;
+  });
   const siblings = asset.productId
     ? await ctx.tx.select({ id: mediaAssets.id }).from(mediaAssets).where(and(eq(mediaAssets.productId, asset.productId), eq(mediaAssets.status, "ready")))
     : [];

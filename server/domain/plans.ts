@@ -1,5 +1,6 @@
-import { asc, count, eq } from "drizzle-orm";
-import { memberships, plans, tenants, type Plan } from "@/server/db/schema";
+import { asc, count, eq, sum } from "drizzle-orm";
+import { formatBytes } from "@/lib/format-bytes";
+import { mediaAssets, memberships, plans, tenants, type Plan } from "@/server/db/schema";
 import { withSystem, type Tx } from "@/server/db/tenancy";
 import type { TenantContext } from "./context";
 import { DomainError } from "./errors";
@@ -13,11 +14,12 @@ const limitColumn: Record<PlanLimit, keyof Pick<Plan, "maxProducts" | "maxTeamMe
   apiCallsPerMonth: "maxApiCallsPerMonth",
 };
 
-const limitLabel: Record<PlanLimit, string> = {
-  products: "products",
-  teamMembers: "team members",
-  storageBytes: "bytes of storage",
-  apiCallsPerMonth: "API calls this month",
+/** An amount of a limit, as the limit message says it: "25 products", "500 MB of storage". */
+const amountOf: Record<PlanLimit, (n: number) => string> = {
+  products: (n) => `${n.toLocaleString("en")} products`,
+  teamMembers: (n) => `${n.toLocaleString("en")} team members`,
+  storageBytes: (n) => `${formatBytes(n)} of storage`,
+  apiCallsPerMonth: (n) => `${n.toLocaleString("en")} API calls a month`,
 };
 
 /** Every plan, cheapest first. Readable by the tenant role (plans are public). */
@@ -60,8 +62,14 @@ export async function assertWithinPlanLimit(ctx: Pick<TenantContext, "tx" | "ten
   const max = planLimit(current, limit);
   if (currentCount + adding <= max) return;
   const upgrade = all.find((p) => p.sortOrder > current.sortOrder && planLimit(p, limit) >= currentCount + adding);
-  const hint = upgrade ? ` Upgrade to ${upgrade.name} for up to ${planLimit(upgrade, limit).toLocaleString("en")}.` : " Contact us for a larger plan.";
-  throw new DomainError("limit_reached", `Your ${current.name} plan allows ${max.toLocaleString("en")} ${limitLabel[limit]}.${hint}`);
+  const hint = upgrade ? ` Upgrade to ${upgrade.name} for up to ${amountOf[limit](planLimit(upgrade, limit))}.` : " Contact us for a larger plan.";
+  throw new DomainError("limit_reached", `Your ${current.name} plan allows ${amountOf[limit](max)}.${hint}`);
+}
+
+/** Bytes of media the shop stores, as the storage limit counts them: confirmed images only. */
+export async function storedMediaBytes(ctx: Pick<TenantContext, "tx">): Promise<number> {
+  const [row] = await ctx.tx.select({ bytes: sum(mediaAssets.bytes) }).from(mediaAssets).where(eq(mediaAssets.status, "ready"));
+  return Number(row?.bytes ?? 0);
 }
 
 /**
