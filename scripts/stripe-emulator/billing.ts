@@ -11,6 +11,7 @@ import {
   type Subscription,
   type SubscriptionItem,
   type SubscriptionStatus,
+  unitAmount,
 } from './objects';
 import type { Store } from './store';
 import { ApiError, badParam, bool, int, mergeMetadata, missing, newId, obj, objList, reqStr, str, type FormObject } from './wire';
@@ -44,7 +45,7 @@ export class Billing {
       if (!price.recurring) throw badParam(`line_items[${i}][price]`, 'In subscription mode, every price must be recurring.');
       const metered = price.recurring.usage_type === 'metered';
       const quantity = metered ? null : (int(li, 'quantity', `line_items[${i}][quantity]`) ?? 1);
-      const amount = price.unit_amount * (quantity ?? 0);
+      const amount = Math.round(unitAmount(price) * (quantity ?? 0));
       return { id: newId('li', 24), object: 'item', amount_subtotal: amount, amount_total: amount, currency: price.currency, description: this.s.product(price.product).name, price: clone(price), quantity };
     });
     const total = items.reduce((sum, li) => sum + li.amount_total, 0);
@@ -143,7 +144,7 @@ export class Billing {
 
   private licensedLine(item: SubscriptionItem, start: number, end: number): LineInput {
     const quantity = item.price.recurring?.usage_type === 'metered' ? 0 : (item.quantity ?? 1);
-    return { item, amount: item.price.unit_amount * quantity, quantity, start, end };
+    return { item, amount: Math.round(unitAmount(item.price) * quantity), quantity, start, end };
   }
 
   // ---- invoices ----
@@ -402,7 +403,7 @@ export class Billing {
     const lines = sub.items.data.map((item) => {
       if (item.price.recurring?.usage_type !== 'metered') return this.licensedLine(item, at, end);
       const used = Math.round(this.s.usage(item.price, sub.customer, oldStart, at));
-      return { item, amount: Math.round(used * item.price.unit_amount), quantity: used, start: oldStart, end: at };
+      return { item, amount: Math.round(used * unitAmount(item.price)), quantity: used, start: oldStart, end: at };
     });
     const prev: Record<string, unknown> = { current_period_start: oldStart, current_period_end: at, latest_invoice: sub.latest_invoice, items: clone(sub.items) };
     sub.current_period_start = at;

@@ -52,7 +52,8 @@ export type Price = Base & {
   recurring: Recurring | null;
   tax_behavior: 'unspecified';
   type: 'one_time' | 'recurring';
-  unit_amount: number;
+  /** null when the price is a fraction of a minor unit (see unit_amount_decimal). */
+  unit_amount: number | null;
   unit_amount_decimal: string;
 };
 
@@ -226,7 +227,14 @@ export function formatAmount(amount: number, currency: string): string {
 export function describePrice(price: Price): string {
   const per = price.recurring ? ` / ${price.recurring.interval}` : '';
   const unit = price.recurring?.usage_type === 'metered' ? ' per unit' : '';
-  return `${formatAmount(price.unit_amount, price.currency)}${unit}${per}`;
+  // Sub-cent metered prices keep their digits (€0.0005 per unit), as Stripe's checkout shows them.
+  const amount = new Intl.NumberFormat('en-US', { style: 'currency', currency: price.currency.toUpperCase(), maximumFractionDigits: 6 }).format(unitAmount(price) / 100);
+  return `${amount}${unit}${per}`;
+}
+
+/** A price's amount per unit in minor units, fractions included (metered prices may be sub-cent). */
+export function unitAmount(price: Price): number {
+  return Number(price.unit_amount_decimal);
 }
 
 /** Adds `count` calendar intervals to a unix timestamp (UTC), like Stripe's billing cycle anchor. */

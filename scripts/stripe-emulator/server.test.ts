@@ -368,6 +368,20 @@ describe('usage (meter events)', () => {
     // after 24h an identifier may be reused
     await stripe.billing.meterEvents.create({ event_name: 'souk_visits', payload: { stripe_customer_id: customer.id, value: '1' }, identifier: 'b' });
   });
+
+  it('takes a sub-cent metered price as unit_amount_decimal and bills its usage in whole cents', async () => {
+    const meter = await stripe.billing.meters.create({ display_name: 'API calls', event_name: 'souk_calls', default_aggregation: { formula: 'sum' } });
+    const recurring = { interval: 'month', usage_type: 'metered', meter: meter.id } as const;
+    const price = await stripe.prices.create({ unit_amount_decimal: Stripe.Decimal.from('0.25'), currency: 'usd', recurring, product_data: { name: 'API calls' } });
+    expect(price.unit_amount).toBeNull();
+    expect(String(price.unit_amount_decimal)).toBe('0.25');
+    await expectStripeError(stripe.prices.create({ unit_amount: 1, unit_amount_decimal: Stripe.Decimal.from('1'), currency: 'usd', recurring, product_data: { name: 'x' } }), 400, 'parameter_invalid');
+    const { customer, subscription } = await subscribe([{ price: (await proPrice()).id, quantity: 1 }, { price: price.id }]);
+    await stripe.billing.meterEvents.create({ event_name: 'souk_calls', payload: { stripe_customer_id: customer.id, value: '1000' }, timestamp: emu.now() });
+    emu.advanceTime(32 * DAY);
+    const [cycle] = (await stripe.invoices.list({ subscription: subscription.id })).data;
+    expect(cycle?.lines.data.map((l) => l.amount).sort((a, b) => a - b)).toEqual([250, 2900]);
+  });
 });
 
 describe('webhook delivery controls', () => {

@@ -206,7 +206,12 @@ export class Store {
   createPrice(p: FormObject): Price {
     const currency = reqStr(p, 'currency').toLowerCase();
     const unitAmount = int(p, 'unit_amount');
-    if (unitAmount === undefined) throw new ApiError(400, 'Missing required param: unit_amount.', 'parameter_missing', 'unit_amount');
+    const unitAmountDecimal = str(p, 'unit_amount_decimal');
+    if (unitAmount === undefined && unitAmountDecimal === undefined) throw new ApiError(400, 'Missing required param: unit_amount.', 'parameter_missing', 'unit_amount');
+    if (unitAmount !== undefined && unitAmountDecimal !== undefined) throw badParam('unit_amount_decimal', 'You may only specify one of these parameters: unit_amount, unit_amount_decimal.');
+    if (unitAmountDecimal !== undefined && !/^\d+(\.\d{1,12})?$/.test(unitAmountDecimal)) throw badParam('unit_amount_decimal', `Invalid decimal: ${unitAmountDecimal}`);
+    // Stripe keeps both: unit_amount is null when the decimal is not a whole number of minor units.
+    const decimal = unitAmountDecimal !== undefined ? unitAmountDecimal.replace(/^0+(?=\d)/, '').replace(/(\.\d*?)0+$/, '$1').replace(/\.$/, '') : String(unitAmount);
     let productId = str(p, 'product');
     const productData = obj(p, 'product_data');
     if (productId) this.product(productId, 'product');
@@ -240,8 +245,8 @@ export class Store {
       recurring,
       tax_behavior: 'unspecified',
       type: recurring ? 'recurring' : 'one_time',
-      unit_amount: unitAmount,
-      unit_amount_decimal: String(unitAmount),
+      unit_amount: Number.isInteger(Number(decimal)) ? Number(decimal) : null,
+      unit_amount_decimal: decimal,
     };
     this.prices.set(price.id, price);
     return price;

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/server/db/client";
 import { auditLog, capturedMails, provisioningLogs, subscriptions, tenants } from "@/server/db/schema";
 import { withTenant } from "@/server/db/tenancy";
+import { stripeClient } from "@/server/integrations/stripe";
 import { purgeDeletedTenants } from "@/server/jobs/billing";
 import { cronItems } from "@/server/jobs/index";
 import { runDueJobs } from "@/server/jobs/run-once";
@@ -146,6 +147,33 @@ describe("plan changes", () => {
     expect(await subscriptionRow(shop.id)).toMatchObject({ plan: "pro", status: "active" });
     expect(await codeOf(caller.billing.changePlan({ tenantSlug: shop.slug, plan: "pro" }))).toBe("CONFLICT");
     expect(await codeOf(caller.billing.startCheckout({ tenantSlug: shop.slug, plan: "museum" }))).toBe("CONFLICT");
+  });
+
+  it("subscribes to the plan's price and its metered overage prices, and swaps both on a plan change", async () => {
+    const { shop, caller } = await activePaidShop("pro");
+    const stripe = stripeClient();
+    const meters = new Map((await stripe.billing.meters.list({ limit: 100 })).data.map((m) => [m.id, m.event_name]));
+    async function items() {
+      const sub = await stripe.subscriptions.retrieve((await subscriptionRow(shop.id))!.stripeSubscriptionId!);
+      return sub.items.data
+        .map((i) => [i.price.lookup_key, i.price.recurring?.usage_type, String(i.price.unit_amount_decimal), meters.get(i.price.recurring?.meter ?? "") ?? null])
+        .sort((a, b) => String(a[0]).localeCompare(String(b[0])));
+    }
+    // Overage prices are exact sub-cent amounts in minor units: EUR 0.0005 per API call is 0.05 cents.
+    expect(await items()).toEqual([
+      ["souk_pro_monthly", "licensed", "19900", null],
+      ["souk_pro_monthly_overage_api_calls", "metered", "0.05", "souk_api_calls"],
+      ["souk_pro_monthly_overage_storage_gb_months", "metered", "8", "souk_storage_gb_months"],
+      ["souk_pro_monthly_overage_storefront_visits", "metered", "0.1", "souk_storefront_visits"],
+    ]);
+    await caller.billing.changePlan({ tenantSlug: shop.slug, plan: "museum" });
+    expect(await items()).toEqual([
+      ["souk_museum_monthly", "licensed", "79900", null],
+      ["souk_museum_monthly_overage_api_calls", "metered", "0.02", "souk_api_calls"],
+      ["souk_museum_monthly_overage_storage_gb_months", "metered", "5", "souk_storage_gb_months"],
+      ["souk_museum_monthly_overage_storefront_visits", "metered", "0.05", "souk_storefront_visits"],
+    ]);
+    expect(await subscriptionRow(shop.id)).toMatchObject({ plan: "museum", status: "active" });
   });
 
   it("cancels at period end, undoes it, and deletes the shop when the period ends", async () => {

@@ -4,13 +4,14 @@ import { memberships, products, provisioningLogs, subscriptions, tenants, users,
 import { withSystem } from "@/server/db/tenancy";
 import { env } from "@/server/env";
 import {
-  changeSubscriptionPrice,
+  changeSubscriptionPlan,
   createCheckoutSession,
   createCustomer,
   createPortalSession,
   customerExists,
   stripeIsEmulated,
   listInvoices,
+  resolveMeteredPriceId,
   resolvePriceId,
   setCancelAtPeriodEnd as stripeSetCancelAtPeriodEnd,
   type InvoiceSnapshot,
@@ -19,7 +20,8 @@ import { recordAudit } from "./audit";
 import type { TenantContext } from "./context";
 import { DomainError } from "./errors";
 import { retryProvisioning } from "./lifecycle";
-import { getPlan, listPlans, monthlyAmountMinor, planLimit, storedMediaBytes, type PlanLimit } from "./plans";
+import { currencyDigits } from "./money";
+import { getPlan, listPlans, meterEventName, monthlyAmountMinor, overageLookupKey, overageMetrics, planLimit, storedMediaBytes, type PlanLimit } from "./plans";
 import { applySubscriptionSnapshot, lockTenantBilling } from "./subscriptions";
 
 /** Tenant-facing billing: checkout, plan changes, cancel/undo, portal, overview. */
@@ -34,9 +36,25 @@ async function subscriptionOf(ctx: TenantContext): Promise<Subscription | null> 
   return row ?? null;
 }
 
-async function priceFor(plan: Plan): Promise<string> {
-  if (!plan.stripeLookupKey) throw new DomainError("bad_request", `${plan.name} cannot be bought through Checkout.`);
-  return resolvePriceId({ planId: plan.id, name: plan.name, lookupKey: plan.stripeLookupKey, monthlyAmountMinor: monthlyAmountMinor(plan), currency: plan.currency });
+/** The plan's Stripe prices: its monthly price, and one metered price per metric it bills overage for. */
+async function pricesFor(plan: Plan): Promise<{ priceId: string; meteredPriceIds: string[] }> {
+  const lookupKey = plan.stripeLookupKey;
+  if (!lookupKey) throw new DomainError("bad_request", `${plan.name} cannot be bought through Checkout.`);
+  const digits = currencyDigits(plan.currency);
+  const [priceId, ...meteredPriceIds] = await Promise.all([
+    resolvePriceId({ planId: plan.id, name: plan.name, lookupKey, monthlyAmountMinor: monthlyAmountMinor(plan), currency: plan.currency }),
+    ...overageMetrics(plan).map(([metric, unitAmount]) =>
+      resolveMeteredPriceId({
+        name: `${plan.name} ${metric.replaceAll("_", " ")} overage`,
+        lookupKey: overageLookupKey(lookupKey, metric),
+        unitAmount,
+        currency: plan.currency,
+        currencyDigits: digits,
+        eventName: meterEventName(metric),
+      }),
+    ),
+  ]);
+  return { priceId: priceId!, meteredPriceIds };
 }
 
 export type UsageBar = { limit: PlanLimit; label: string; used: number | null; max: number };
@@ -115,7 +133,7 @@ export async function startCheckout(ctx: TenantContext, input: z.output<typeof p
   const session = await createCheckoutSession({
     tenantId: ctx.tenantId,
     customerId,
-    priceId: await priceFor(plan),
+    ...(await pricesFor(plan)),
     plan: plan.id,
     successUrl: `${base}/success?session_id={CHECKOUT_SESSION_ID}`,
     cancelUrl: `${base}?checkout=canceled`,
@@ -138,10 +156,8 @@ export async function changePlan(ctx: TenantContext, input: z.output<typeof paid
   const sub = await requireLiveSubscription(ctx);
   if (sub.plan === input.plan) throw new DomainError("conflict", "The shop is already on this plan.");
   const plan = await getPlan(ctx.tx, input.plan);
-  const { retrieveSubscription } = await import("@/server/integrations/stripe");
-  const current = await retrieveSubscription(sub.stripeSubscriptionId);
-  if (!current?.itemId) throw new DomainError("precondition_failed", "Stripe has no subscription item to change; try again shortly.");
-  const snap = await changeSubscriptionPrice(sub.stripeSubscriptionId, current.itemId, await priceFor(plan), plan.id);
+  const snap = await changeSubscriptionPlan(sub.stripeSubscriptionId, { ...(await pricesFor(plan)), plan: plan.id });
+  if (!snap) throw new DomainError("precondition_failed", "Stripe has no subscription item to change; try again shortly.");
   await withSystem("billing-change-plan", async (tx) => {
     await lockTenantBilling(tx, ctx.tenantId);
     await applySubscriptionSnapshot(tx, ctx.tenantId, snap, `user:${ctx.userId}`);

@@ -1,6 +1,6 @@
 import { asc, count, eq, sum } from "drizzle-orm";
 import { formatBytes } from "@/lib/format-bytes";
-import { mediaAssets, memberships, plans, tenants, type Plan } from "@/server/db/schema";
+import { mediaAssets, memberships, plans, tenants, type Plan, type PlanMetric } from "@/server/db/schema";
 import { withSystem, type Tx } from "@/server/db/tenancy";
 import type { TenantContext } from "./context";
 import { DomainError } from "./errors";
@@ -36,6 +36,21 @@ export async function getPlan(tx: Tx, id: string): Promise<Plan> {
   const [plan] = await tx.select().from(plans).where(eq(plans.id, id));
   if (!plan) throw new DomainError("not_found", `Unknown plan ${id}`);
   return plan;
+}
+
+/** The metrics a plan bills overage for, with the unit price (exact decimal string in the plan's currency). */
+export function overageMetrics(plan: Plan): [PlanMetric, string][] {
+  return Object.entries(plan.overagePrices).filter((e): e is [PlanMetric, string] => typeof e[1] === "string");
+}
+
+/** Stripe meter event name that usage of a metric is reported under (one meter per metric). */
+export function meterEventName(metric: PlanMetric): string {
+  return `souk_${metric}`;
+}
+
+/** Lookup key of a plan's metered overage price: the plan's own lookup key, suffixed (souk_pro_monthly_overage_api_calls). */
+export function overageLookupKey(planLookupKey: string, metric: PlanMetric): string {
+  return `${planLookupKey}_overage_${metric}`;
 }
 
 export function planLimit(plan: Plan, limit: PlanLimit): number {

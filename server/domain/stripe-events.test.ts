@@ -308,9 +308,9 @@ describe("out-of-order delivery (property)", () => {
       if (script === "cancel-undo") await setCancelAtPeriodEnd(subId, false);
       if (script === "fail" || script === "fail-then-pay") h.emu.failPayments(row!.stripeCustomerId, true);
       if (script === "upgrade") {
-        const { changeSubscriptionPrice, retrieveSubscription, resolvePriceId } = await import("@/server/integrations/stripe");
-        const snap = await retrieveSubscription(subId);
-        await changeSubscriptionPrice(subId, snap!.itemId!, await resolvePriceId({ planId: "museum", name: "Museum", lookupKey: "souk_museum_monthly", monthlyAmountMinor: 79900, currency: "EUR" }), "museum");
+        const { changeSubscriptionPlan, resolvePriceId } = await import("@/server/integrations/stripe");
+        const priceId = await resolvePriceId({ planId: "museum", name: "Museum", lookupKey: "souk_museum_monthly", monthlyAmountMinor: 79900, currency: "EUR" });
+        await changeSubscriptionPlan(subId, { priceId, meteredPriceIds: [], plan: "museum" });
       }
     }
     h.emu.advanceTime(32 * DAY);

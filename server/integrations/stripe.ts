@@ -76,7 +76,6 @@ export type SubscriptionSnapshot = {
   status: string;
   priceId: string | null;
   priceLookupKey: string | null;
-  itemId: string | null;
   currentPeriodEnd: Date | null;
   cancelAtPeriodEnd: boolean;
   tenantId: string | null;
@@ -85,8 +84,11 @@ export type SubscriptionSnapshot = {
 
 const idOf = (v: string | { id: string } | null | undefined) => (v == null ? null : typeof v === "string" ? v : v.id);
 
+const isMetered = (item: Stripe.SubscriptionItem) => item.price.recurring?.usage_type === "metered";
+
 export function toSubscriptionSnapshot(sub: Stripe.Subscription): SubscriptionSnapshot {
-  const item = sub.items.data[0];
+  // The plan is the licensed item; metered items carry the plan's overage prices.
+  const item = sub.items.data.find((i) => !isMetered(i)) ?? sub.items.data[0];
   // Since API 2025-03 the period lives on items; fall back to the first item.
   const periodEnd = item?.current_period_end ?? null;
   return {
@@ -95,7 +97,6 @@ export function toSubscriptionSnapshot(sub: Stripe.Subscription): SubscriptionSn
     status: sub.status,
     priceId: item?.price.id ?? null,
     priceLookupKey: item?.price.lookup_key ?? null,
-    itemId: item?.id ?? null,
     currentPeriodEnd: periodEnd ? new Date(periodEnd * 1000) : null,
     cancelAtPeriodEnd: sub.cancel_at_period_end,
     tenantId: sub.metadata?.tenant_id ?? null,
@@ -148,14 +149,23 @@ export async function createCustomer(input: { tenantId: string; email: string | 
   return customer.id;
 }
 
-export async function createCheckoutSession(input: { tenantId: string; customerId: string; priceId: string; plan: string; successUrl: string; cancelUrl: string }): Promise<{ id: string; url: string }> {
+export async function createCheckoutSession(input: {
+  tenantId: string;
+  customerId: string;
+  priceId: string;
+  meteredPriceIds: string[];
+  plan: string;
+  successUrl: string;
+  cancelUrl: string;
+}): Promise<{ id: string; url: string }> {
   const session = await stripeClient().checkout.sessions.create({
     mode: "subscription",
     customer: input.customerId,
     client_reference_id: input.tenantId,
     metadata: { tenant_id: input.tenantId, plan: input.plan },
     subscription_data: { metadata: { tenant_id: input.tenantId, plan: input.plan } },
-    line_items: [{ price: input.priceId, quantity: 1 }],
+    // Metered prices take no quantity: usage reported to their meters sets what is billed.
+    line_items: [{ price: input.priceId, quantity: 1 }, ...input.meteredPriceIds.map((price) => ({ price }))],
     success_url: input.successUrl,
     cancel_url: input.cancelUrl,
   });
@@ -168,12 +178,25 @@ export async function createPortalSession(customerId: string, returnUrl: string)
   return session.url;
 }
 
-/** Swaps the subscription's price (upgrade/downgrade), prorated. */
-export async function changeSubscriptionPrice(subscriptionId: string, itemId: string, priceId: string, plan: string): Promise<SubscriptionSnapshot> {
-  const sub = await stripeClient().subscriptions.update(subscriptionId, {
-    items: [{ id: itemId, price: priceId }],
+/**
+ * Moves the subscription to another plan (upgrade/downgrade), prorated: the licensed
+ * item gets the plan's price, and the metered items become the plan's overage prices.
+ * Null when the subscription has no licensed item to change.
+ */
+export async function changeSubscriptionPlan(subscriptionId: string, change: { priceId: string; meteredPriceIds: string[]; plan: string }): Promise<SubscriptionSnapshot | null> {
+  const stripe = stripeClient();
+  const current = await stripe.subscriptions.retrieve(subscriptionId);
+  const licensed = current.items.data.find((i) => !isMetered(i));
+  if (!licensed) return null;
+  const metered = current.items.data.filter(isMetered);
+  const sub = await stripe.subscriptions.update(subscriptionId, {
+    items: [
+      { id: licensed.id, price: change.priceId },
+      ...metered.filter((i) => !change.meteredPriceIds.includes(i.price.id)).map((i) => ({ id: i.id, deleted: true })),
+      ...change.meteredPriceIds.filter((id) => !metered.some((i) => i.price.id === id)).map((price) => ({ price })),
+    ],
     proration_behavior: "create_prorations",
-    metadata: { plan },
+    metadata: { plan: change.plan },
   });
   return toSubscriptionSnapshot(sub);
 }
@@ -199,36 +222,62 @@ export async function listInvoices(customerId: string, limit = 12): Promise<Invo
 }
 
 export type PlanPriceSpec = { planId: string; name: string; lookupKey: string; monthlyAmountMinor: number; currency: string };
+/** A metered price: `unitAmount` per unit, exact, in `currency` (which has `currencyDigits` minor digits), billed from the meter `eventName`. */
+export type MeteredPriceSpec = { name: string; lookupKey: string; unitAmount: string; currency: string; currencyDigits: number; eventName: string };
 
 const priceCache = new Map<string, string>();
 
 /**
- * The Stripe price id for a plan: STRIPE_PRICE_<PLAN> when configured, else the
- * price with the plan's lookup key. Against the emulator a missing price is
- * created (the emulator starts empty); against a real account it must exist.
+ * The id of the active price with this lookup key. Against the emulator a missing
+ * price is created from `emulatorPrice` (the emulator starts empty); against a real
+ * account it must exist, and `missing` says how to provide it.
  */
+async function priceByLookupKey(lookupKey: string, missing: string, emulatorPrice: () => Promise<Stripe.PriceCreateParams>): Promise<string> {
+  const cached = priceCache.get(lookupKey);
+  if (cached) return cached;
+  const stripe = stripeClient();
+  const found = await stripe.prices.list({ lookup_keys: [lookupKey], active: true, limit: 1 });
+  let id = found.data[0]?.id;
+  if (!id) {
+    if (!stripeIsEmulated) throw new Error(`No Stripe price with lookup key ${lookupKey}: ${missing}`);
+    id = (await stripe.prices.create({ ...(await emulatorPrice()), lookup_key: lookupKey })).id;
+    logger.info({ lookupKey, priceId: id }, "created emulator price");
+  }
+  priceCache.set(lookupKey, id);
+  return id;
+}
+
+/** The Stripe price id for a plan: STRIPE_PRICE_<PLAN> when configured, else the price with the plan's lookup key. */
 export async function resolvePriceId(spec: PlanPriceSpec): Promise<string> {
   const configured = env.stripePriceIds[spec.planId];
   if (configured) return configured;
-  const cached = priceCache.get(spec.lookupKey);
-  if (cached) return cached;
+  return priceByLookupKey(spec.lookupKey, `create it or set STRIPE_PRICE_${spec.planId.toUpperCase()}`, async () => ({
+    currency: spec.currency.toLowerCase(),
+    unit_amount: spec.monthlyAmountMinor,
+    recurring: { interval: "month" },
+    product_data: { name: `Souk ${spec.name}` },
+  }));
+}
+
+/** The Stripe price id of a metered overage price, by its lookup key (emulator: created with its meter). */
+export async function resolveMeteredPriceId(spec: MeteredPriceSpec): Promise<string> {
+  return priceByLookupKey(spec.lookupKey, `create a monthly metered price on the meter with event name ${spec.eventName}`, async () => ({
+    currency: spec.currency.toLowerCase(),
+    // Stripe wants minor units; sub-cent prices stay exact as a decimal (EUR 0.002 → 0.2).
+    unit_amount_decimal: Stripe.Decimal.from(spec.unitAmount).mul(Stripe.Decimal.from(10 ** spec.currencyDigits)),
+    recurring: { interval: "month", usage_type: "metered", meter: await meterFor(spec.eventName) },
+    product_data: { name: `Souk ${spec.name}` },
+  }));
+}
+
+/** The emulator's meter for an event name, created on first use. */
+async function meterFor(eventName: string): Promise<string> {
   const stripe = stripeClient();
-  const found = await stripe.prices.list({ lookup_keys: [spec.lookupKey], active: true, limit: 1 });
-  let id = found.data[0]?.id;
-  if (!id) {
-    if (!stripeIsEmulated) throw new Error(`No Stripe price with lookup key ${spec.lookupKey}: create it or set STRIPE_PRICE_${spec.planId.toUpperCase()}`);
-    const price = await stripe.prices.create({
-      currency: spec.currency.toLowerCase(),
-      unit_amount: spec.monthlyAmountMinor,
-      recurring: { interval: "month" },
-      lookup_key: spec.lookupKey,
-      product_data: { name: `Souk ${spec.name}` },
-    });
-    id = price.id;
-    logger.info({ lookupKey: spec.lookupKey, priceId: id }, "created emulator price");
-  }
-  priceCache.set(spec.lookupKey, id);
-  return id;
+  const meters = await stripe.billing.meters.list({ limit: 100 });
+  const existing = meters.data.find((m) => m.event_name === eventName);
+  if (existing) return existing.id;
+  const meter = await stripe.billing.meters.create({ display_name: eventName, event_name: eventName, default_aggregation: { formula: "sum" } });
+  return meter.id;
 }
 
 /** Which configured plan a price id belongs to (env mapping first), if any. */
