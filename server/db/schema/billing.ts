@@ -37,7 +37,10 @@ export const plans = pgTable("plans", {
   maxApiCallsPerMonth: integer().notNull(),
   /** Included quantity per metric per month before overage. */
   includedUsage: jsonb().$type<Partial<Record<PlanMetric, number>>>().notNull().default({}),
-  /** Overage unit price per metric (decimal strings in `currency`). */
+  /**
+   * Overage unit price per metric (decimal strings in `currency`). In Stripe: the metered
+   * price with lookup key `<stripeLookupKey>_overage_<metric>` (see domain/plans.ts).
+   */
   overagePrices: jsonb().$type<Partial<Record<PlanMetric, string>>>().notNull().default({}),
   sortOrder: integer().notNull().default(0),
 });
