@@ -10,17 +10,13 @@ import { DomainError } from "@/server/domain/errors";
 import { verifyCredentials } from "@/server/domain/users";
 import { env } from "@/server/env";
 import { logger } from "@/server/logger";
+import { clientIp } from "@/server/client-ip";
 
 export class RateLimitedSignIn extends CredentialsSignin {
   code = "rate_limited";
 }
 
 const credentialsInput = z.object({ email: z.string().min(1).max(254), password: z.string().min(1).max(200) });
-
-function clientIp(request: Request): string | null {
-  const forwarded = request.headers.get("x-forwarded-for")?.split(",")[0]?.trim();
-  return forwarded || request.headers.get("x-real-ip") || null;
-}
 
 const providers: NextAuthConfig["providers"] = [
   Credentials({
@@ -29,7 +25,7 @@ const providers: NextAuthConfig["providers"] = [
       const parsed = credentialsInput.safeParse(raw);
       if (!parsed.success) return null;
       try {
-        const user = await verifyCredentials({ ...parsed.data, ip: clientIp(request) });
+        const user = await verifyCredentials({ ...parsed.data, ip: clientIp(request.headers) });
         return user ? { id: user.id, name: user.name, email: user.email, image: user.image } : null;
       } catch (error) {
         if (error instanceof DomainError && error.code === "rate_limited") throw new RateLimitedSignIn();
