@@ -1,3 +1,4 @@
+import { createHmac } from "node:crypto";
 import { env } from "@/server/env";
 
 /**
@@ -15,4 +16,10 @@ export function clientIp(headers: Headers, hops = env.TRUSTED_PROXY_HOPS): strin
     .map((entry) => entry.trim())
     .filter(Boolean);
   return entries.length >= hops ? entries[entries.length - hops]! : null;
+}
+
+/** A pseudonymous key for the client's address (keyed hash), for counters that must not store it. */
+export function clientKey(headers: Headers): string | null {
+  const ip = clientIp(headers);
+  return ip ? createHmac("sha256", env.AUTH_SECRET).update(ip).digest("base64url").slice(0, 22) : null;
 }

@@ -48,6 +48,7 @@ export function visitRow(over: Partial<VisitRow> = {}): VisitRow {
     referrerHost: null,
     visitorId: "v1",
     occurredAt: new Date(),
+    clientKey: null,
     ...over,
   };
 }

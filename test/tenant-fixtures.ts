@@ -3,7 +3,7 @@ import type { Tenant } from "@/server/db/schema";
 import { withSystem, withTenant } from "@/server/db/tenancy";
 import { subscriptions } from "@/server/db/schema";
 import { recordAudit } from "@/server/domain/audit";
-import { categories, mediaAssets, products, storefrontSettings, visits } from "@/server/db/schema";
+import { categories, mediaAssets, products, storefrontSettings, visitRateLimits, visits } from "@/server/db/schema";
 
 /**
  * Rows for every tenant table, created the way the product creates them. The
@@ -26,6 +26,7 @@ export async function createTenantFixtures(tenant: Tenant, owner: PublicUser): P
     await tx.insert(mediaAssets).values({ tenantId: tenant.id, productId: product!.id, objectKey: `tenants/${tenant.id}/media/fixture.png`, contentType: "image/png", bytes: 1, status: "ready" });
     await tx.insert(storefrontSettings).values({ tenantId: tenant.id, tagline: "Fixture" });
     await tx.insert(visits).values({ tenantId: tenant.id, path: "/", visitorId: "fixture-visitor", productId: product!.id });
+    await tx.insert(visitRateLimits).values({ tenantId: tenant.id, clientKey: "fixture-client", windowStart: new Date(), hits: 1 });
   });
   // Billing rows are written only by the system door (webhooks, checkout).
   await withSystem("test-fixtures", (tx) =>

@@ -1,6 +1,7 @@
-import { and, count, countDistinct, desc, eq, gte, isNotNull, sql } from "drizzle-orm";
+import { and, count, countDistinct, desc, eq, gte, isNotNull, lt, sql } from "drizzle-orm";
 import { z } from "zod";
-import { products, visits } from "@/server/db/schema";
+import { products, visitRateLimits, visits } from "@/server/db/schema";
+import { env } from "@/server/env";
 import type { Tx } from "@/server/db/tenancy";
 import type { TenantContext } from "./context";
 
@@ -18,12 +19,45 @@ export const visitInput = z.object({
   referrerHost: z.string().trim().toLowerCase().max(255).nullish().transform((v) => v || null),
 });
 export type VisitInput = z.output<typeof visitInput>;
-export type VisitRow = VisitInput & { visitorId: string; occurredAt: Date };
+/** A page view to record; `clientKey` (a keyed hash of the client's address) counts toward the rate limit and is not stored with it. */
+export type VisitRow = VisitInput & { visitorId: string; occurredAt: Date; clientKey: string | null };
 
 /** Inserts a batch of visits for one tenant; `tx` is that tenant's withTenant transaction. */
 export async function insertVisits(tx: Tx, tenantId: string, rows: VisitRow[]): Promise<void> {
   if (rows.length === 0) return;
-  await tx.insert(visits).values(rows.map((r) => ({ tenantId, ...r })));
+  await tx.insert(visits).values(rows.map(({ clientKey: _counted, ...r }) => ({ tenantId, ...r })));
+}
+
+/**
+ * The visits of a batch that fit the rate limit: at most `perMinute` per client address
+ * and minute for this shop; the rest are dropped (the beacon has answered already).
+ * The counts live in visit_rate_limits, in the caller's withTenant transaction, so every
+ * web instance shares them; earlier minutes' rows are deleted as the current one is counted.
+ * Visits with no client key (no trusted address) are not limited.
+ */
+export async function visitsWithinRateLimit(tx: Tx, tenantId: string, rows: VisitRow[], perMinute = env.VISIT_RATE_LIMIT_PER_MINUTE): Promise<VisitRow[]> {
+  const inBatch = new Map<string, number>();
+  for (const r of rows) if (r.clientKey) inBatch.set(r.clientKey, (inBatch.get(r.clientKey) ?? 0) + 1);
+  if (inBatch.size === 0) return rows;
+  const minute = sql`date_trunc('minute', now())`;
+  await tx.delete(visitRateLimits).where(lt(visitRateLimits.windowStart, minute));
+  const counted = await tx
+    .insert(visitRateLimits)
+    .values([...inBatch].map(([clientKey, hits]) => ({ tenantId, clientKey, windowStart: minute, hits })))
+    .onConflictDoUpdate({ target: [visitRateLimits.tenantId, visitRateLimits.clientKey, visitRateLimits.windowStart], set: { hits: sql`${visitRateLimits.hits} + excluded.hits` } })
+    .returning({ clientKey: visitRateLimits.clientKey, hits: visitRateLimits.hits });
+  // Room left for this batch: the limit minus what the client had recorded before it.
+  const room = new Map(counted.map((c) => [c.clientKey, perMinute - (c.hits - inBatch.get(c.clientKey)!)]));
+  const kept: VisitRow[] = [];
+  for (const r of rows) {
+    if (!r.clientKey) kept.push(r);
+    else {
+      const left = room.get(r.clientKey)!;
+      if (left > 0) kept.push(r);
+      room.set(r.clientKey, left - 1);
+    }
+  }
+  return kept;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { withTenant } from "@/server/db/tenancy";
-import { insertVisits, type VisitRow } from "@/server/domain/analytics";
+import { insertVisits, visitsWithinRateLimit, type VisitRow } from "@/server/domain/analytics";
 import { resolveStorefrontTenant, storefrontAvailability } from "@/server/domain/storefront-tenant";
 import { logger } from "@/server/logger";
 
@@ -8,7 +8,7 @@ import { logger } from "@/server/logger";
  * withTenant transaction per shop, so recording a page view never waits on the
  * database. A batch is flushed after FLUSH_MS or at MAX_BATCH rows. Analytics
  * is best effort: a failed batch is logged, not retried, and a crash loses at
- * most one interval of page views.
+ * most one interval of page views. Visits over a client's rate limit are dropped.
  */
 const FLUSH_MS = 1_000;
 const MAX_BATCH = 500;
@@ -37,8 +37,11 @@ export async function flushVisits(): Promise<number> {
     try {
       const tenant = await resolveStorefrontTenant(slug);
       if (storefrontAvailability(tenant) !== "open" || !tenant) continue;
-      await withTenant(tenant.id, (tx) => insertVisits(tx, tenant.id, rows));
-      written += rows.length;
+      written += await withTenant(tenant.id, async (tx) => {
+        const kept = await visitsWithinRateLimit(tx, tenant.id, rows);
+        await insertVisits(tx, tenant.id, kept);
+        return kept.length;
+      });
     } catch (error) {
       logger.warn({ err: error, slug, rows: rows.length }, "dropping a batch of storefront visits");
     }

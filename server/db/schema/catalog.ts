@@ -162,6 +162,22 @@ export const visits = pgTable(
   (t) => [primaryKey({ columns: [t.tenantId, t.id] }), index().on(t.tenantId, t.occurredAt), tenantIsolation(t.tenantId)],
 ).enableRLS();
 
+/**
+ * Storefront page views per client address and minute: the visit beacon's rate limit.
+ * Only the current minute matters; older rows are deleted as new ones are counted.
+ */
+export const visitRateLimits = pgTable(
+  "visit_rate_limits",
+  {
+    tenantId: tenantId().references(() => tenants.id, { onDelete: "cascade" }),
+    /** Keyed hash of the client's address: the address itself is never stored. */
+    clientKey: text().notNull(),
+    windowStart: timestamp({ withTimezone: true, mode: "date" }).notNull(),
+    hits: integer().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.clientKey, t.windowStart] }), tenantIsolation(t.tenantId)],
+).enableRLS();
+
 export type Category = typeof categories.$inferSelect;
 export type Product = typeof products.$inferSelect;
 export type ProductStatus = (typeof productStatus.enumValues)[number];

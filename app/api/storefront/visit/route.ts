@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { NextResponse, type NextRequest } from "next/server";
 import { z } from "zod";
 import { visitInput } from "@/server/domain/analytics";
+import { clientKey } from "@/server/client-ip";
 import { env } from "@/server/env";
 import { enqueueVisit } from "@/server/storefront/visit-buffer";
 
@@ -24,7 +25,7 @@ export async function POST(request: NextRequest) {
   const known = request.cookies.get(VISITOR_COOKIE)?.value;
   const visitorId = known && /^[0-9a-f-]{36}$/.test(known) ? known : randomUUID();
   const { tenant, ...visit } = parsed.data;
-  enqueueVisit(tenant, { ...visit, visitorId, occurredAt: new Date() });
+  enqueueVisit(tenant, { ...visit, visitorId, occurredAt: new Date(), clientKey: clientKey(request.headers) });
   const response = new NextResponse(null, { status: 204, headers: { "cache-control": "no-store" } });
   if (!known) {
     response.cookies.set(VISITOR_COOKIE, visitorId, { httpOnly: true, sameSite: "lax", secure: env.APP_URL.startsWith("https:"), maxAge: 60 * 60 * 24 * 365, path: "/" });
