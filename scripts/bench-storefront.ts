@@ -23,6 +23,7 @@ import postgres from "postgres";
 import { cpuSeconds } from "./lib/cpu";
 import { createRunDatabase, type RunDatabase } from "./lib/postgres";
 import { freePort, waitForHttp } from "./lib/ports";
+import { percentile } from "./lib/stats";
 import { startLocalS3, type LocalS3 } from "./lib/s3rver-local";
 
 const root = process.cwd();
@@ -69,10 +70,6 @@ async function seed(url: string) {
 }
 
 type Row = { name: string; path: string; rps: number; p50: number; p99: number; non2xx: number; errors: number; cpuMs: number };
-
-function percentile(sorted: number[], p: number): number {
-  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]! : NaN;
-}
 
 /**
  * One autocannon run over the same CONNECTIONS connections: WARMUP_SECONDS of full load

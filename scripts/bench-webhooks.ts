@@ -20,6 +20,7 @@ import path from "node:path";
 import { cpuSeconds, cpuSecondsByName, machineCpuSeconds } from "./lib/cpu";
 import { createRunDatabase, type RunDatabase } from "./lib/postgres";
 import { freePort, waitForHttp } from "./lib/ports";
+import { percentile } from "./lib/stats";
 import { startStripeEmulator, type StripeEmulator } from "./stripe-emulator/server";
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 3000);
@@ -54,11 +55,6 @@ function printCpu(before: CpuSnapshot, after: CpuSnapshot, requests: number) {
   );
   const cores = os.cpus().length;
   console.log(`[bench] at that cost ${cores} cores sustain about ${((cores * 1000) / ms("machine")).toFixed(0)} requests/s end to end`);
-}
-
-function percentile(sorted: number[], p: number): number {
-  if (!sorted.length) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
 async function main(): Promise<number> {
