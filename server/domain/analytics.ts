@@ -46,18 +46,14 @@ export async function visitsWithinRateLimit(tx: Tx, tenantId: string, rows: Visi
     .values([...inBatch].map(([clientKey, hits]) => ({ tenantId, clientKey, windowStart: minute, hits })))
     .onConflictDoUpdate({ target: [visitRateLimits.tenantId, visitRateLimits.clientKey, visitRateLimits.windowStart], set: { hits: sql`${visitRateLimits.hits} + excluded.hits` } })
     .returning({ clientKey: visitRateLimits.clientKey, hits: visitRateLimits.hits });
-  // Room left for this batch: the limit minus what the client had recorded before it.
-  const room = new Map(counted.map((c) => [c.clientKey, perMinute - (c.hits - inBatch.get(c.clientKey)!)]));
-  const kept: VisitRow[] = [];
-  for (const r of rows) {
-    if (!r.clientKey) kept.push(r);
-    else {
-      const left = room.get(r.clientKey)!;
-      if (left > 0) kept.push(r);
-      room.set(r.clientKey, left - 1);
-    }
-  }
-  return kept;
+  // Each client's count before this batch; its visits are kept while the count stays within the limit.
+  const seen = new Map(counted.map((c) => [c.clientKey, c.hits - inBatch.get(c.clientKey)!]));
+  return rows.filter((r) => {
+    if (!r.clientKey) return true;
+    const n = seen.get(r.clientKey)! + 1;
+    seen.set(r.clientKey, n);
+    return n <= perMinute;
+  });
 }
 
 /**
