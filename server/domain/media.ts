@@ -8,7 +8,7 @@ import { deleteObject, deleteObjects, headObject, presignPut, publicUrl } from "
 import { recordAudit } from "./audit";
 import type { TenantContext } from "./context";
 import { DomainError, fieldError, notFound } from "./errors";
-import { assertWithinPlanLimit, storedMediaBytes } from "./plans";
+import { assertStorageFor } from "./plans";
 
 /** Image types a browser may upload, with the extension used in the object key. */
 export const allowedImageTypes: Record<string, string> = {
@@ -45,7 +45,7 @@ export async function createUpload(ctx: TenantContext, input: z.output<typeof cr
   const ext = allowedImageTypes[input.contentType];
   if (!ext) throw fieldError("contentType", "Only JPEG, PNG, WebP, AVIF and GIF images can be uploaded");
   if (input.bytes > env.MEDIA_MAX_BYTES) throw fieldError("bytes", `Images must be at most ${Math.round(env.MEDIA_MAX_BYTES / 1024 / 1024)} MB`);
-  await assertWithinPlanLimit(ctx, "storageBytes", await storedMediaBytes(ctx), input.bytes);
+  await assertStorageFor(ctx, input.bytes);
   if (input.productId) {
     const [product] = await ctx.tx.select({ id: products.id }).from(products).where(eq(products.id, input.productId));
     if (!product) throw fieldError("productId", "Choose an existing product");
@@ -92,7 +92,7 @@ export async function confirmUpload(ctx: TenantContext, input: z.output<typeof m
   }
   // Checked again with the real size: the declared one may have been smaller, and
   // other uploads may have been confirmed since.
-  await assertWithinPlanLimit(ctx, "storageBytes", await storedMediaBytes(ctx), head.bytes).catch(async (error: unknown) => {
+  await assertStorageFor(ctx, head.bytes).catch(async (error: unknown) => {
     await discard();
     throw error;
   });

@@ -87,6 +87,11 @@ export async function storedMediaBytes(ctx: Pick<TenantContext, "tx">): Promise<
   return Number(row?.bytes ?? 0);
 }
 
+/** The storage limit, for every path that stores media: room for `bytes` more. */
+export async function assertStorageFor(ctx: Pick<TenantContext, "tx" | "tenantId">, bytes: number): Promise<void> {
+  await assertWithinPlanLimit(ctx, "storageBytes", await storedMediaBytes(ctx), bytes);
+}
+
 /**
  * The team-member limit, for every path that adds a membership (the invitation
  * flow calls it before inserting; it counts current members, owner included).
