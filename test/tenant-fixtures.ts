@@ -3,7 +3,8 @@ import type { Tenant } from "@/server/db/schema";
 import { withSystem, withTenant } from "@/server/db/tenancy";
 import { subscriptions } from "@/server/db/schema";
 import { recordAudit } from "@/server/domain/audit";
-import { categories, mediaAssets, products, storefrontSettings, visitRateLimits, visits } from "@/server/db/schema";
+import { categories, mediaAssets, products, storefrontSettings, usageEvents, visitRateLimits, visits } from "@/server/db/schema";
+import { sql } from "drizzle-orm";
 
 /**
  * Rows for every tenant table, created the way the product creates them. The
@@ -27,6 +28,10 @@ export async function createTenantFixtures(tenant: Tenant, owner: PublicUser): P
     await tx.insert(storefrontSettings).values({ tenantId: tenant.id, tagline: "Fixture" });
     await tx.insert(visits).values({ tenantId: tenant.id, path: "/", visitorId: "fixture-visitor", productId: product!.id });
     await tx.insert(visitRateLimits).values({ tenantId: tenant.id, clientKey: "fixture-client", windowStart: new Date(), hits: 1 });
+    const occurredAt = new Date();
+    const period = `${occurredAt.toISOString().slice(0, 7)}-01`;
+    await tx.execute(sql`select usage_events_ensure_partition(${period}::date)`);
+    await tx.insert(usageEvents).values({ tenantId: tenant.id, period, idempotencyKey: "fixture-event", metric: "api_calls", quantity: "1", occurredAt, source: "system" });
   });
   // Billing rows are written only by the system door (webhooks, checkout).
   await withSystem("test-fixtures", (tx) =>

@@ -5,3 +5,4 @@ export * from "./audit";
 export * from "./mail";
 export * from "./billing";
 export * from "./catalog";
+export * from "./usage";

@@ -1,0 +1,35 @@
+import { check, date, numeric, pgTable, primaryKey, text, timestamp } from "drizzle-orm/pg-core";
+import { sql } from "drizzle-orm";
+import { createdAt, tenantId, tenantIsolation } from "./columns";
+import { tenants } from "./tenants";
+
+/**
+ * Metered usage, one row per event. Partitioned by month (`period`, the first day of the
+ * event's UTC calendar month): a billing run scans one partition and retention drops whole
+ * partitions. PostgreSQL requires the partition key in every unique key, so the idempotency
+ * key is unique per tenant and period; partitions are created by
+ * `usage_events_ensure_partition(period)` (migration), never by hand.
+ */
+export const usageEvents = pgTable(
+  "usage_events",
+  {
+    tenantId: tenantId().references(() => tenants.id, { onDelete: "cascade" }),
+    period: date({ mode: "string" }).notNull(),
+    idempotencyKey: text().notNull(),
+    metric: text().notNull(),
+    /** Exact; storage is fractional (GB-months), the rest are counts. */
+    quantity: numeric({ precision: 20, scale: 6 }).notNull(),
+    occurredAt: timestamp({ withTimezone: true, mode: "date" }).notNull(),
+    /** Who reported it: "api" (a key), "storefront", "platform", "system". */
+    source: text().notNull(),
+    ingestedAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.period, t.idempotencyKey] }),
+    check("usage_events_period_matches", sql`${t.period} = (date_trunc('month', ${t.occurredAt} at time zone 'UTC'))::date`),
+    check("usage_events_quantity_non_negative", sql`${t.quantity} >= 0`),
+    tenantIsolation(t.tenantId),
+  ],
+).enableRLS();
+
+export type UsageEvent = typeof usageEvents.$inferSelect;
