@@ -157,11 +157,12 @@ describe("tenant isolation (row-level security)", () => {
     const tenantTableNames = new Set(tables.map((t) => t.name));
     const others = grants.map((g) => g.table_name).filter((name) => !tenantTableNames.has(name));
     // plans: the global, public plan catalog, read-only (limits are checked inside the tenant's transaction).
-    expect(others).toEqual(["plans"]);
+    // closed_usage_periods: which months are billed, read-only (recording usage checks it).
+    expect(others.sort()).toEqual(["closed_usage_periods", "plans"]);
     const columnGrants = await db.execute<{ table_name: string }>(sql`
       select distinct table_name from information_schema.column_privileges
       where grantee = 'souk_tenant' and table_schema = 'public'`);
-    expect(columnGrants.map((g) => g.table_name).filter((name) => !tenantTableNames.has(name)).sort()).toEqual(["plans", "users"]);
+    expect(columnGrants.map((g) => g.table_name).filter((name) => !tenantTableNames.has(name)).sort()).toEqual(["closed_usage_periods", "plans", "users"]);
     const visibleUsers = await withTenant(a.id, (tx) => tx.execute<{ n: number }>(sql`select count(*)::int as n from users`));
     expect(visibleUsers[0]!.n).toBe(1); // only A's owner
     const secrets = await attempt(a.id, sql`select password_hash from users`);

@@ -33,3 +33,13 @@ export const usageEvents = pgTable(
 ).enableRLS();
 
 export type UsageEvent = typeof usageEvents.$inferSelect;
+
+/**
+ * Billing periods (UTC months, first day) closed to new usage: a billing run closes its period
+ * before it reads it, so an event can never arrive after its tenant's statement was written.
+ * Global and small; the tenant role may read it (ingestion checks it) but never change it.
+ */
+export const closedUsagePeriods = pgTable("closed_usage_periods", {
+  period: date({ mode: "string" }).primaryKey(),
+  closedAt: createdAt(),
+});
