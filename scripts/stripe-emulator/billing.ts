@@ -16,7 +16,7 @@ import {
 import type { Store } from './store';
 import { ApiError, badParam, bool, int, mergeMetadata, missing, newId, obj, objList, reqStr, str, type FormObject } from './wire';
 
-type LineInput = { item: SubscriptionItem; amount: number; quantity: number; start: number; end: number };
+type LineInput = { item: SubscriptionItem; amount: number; quantity: number; start: number; end: number; proration?: boolean };
 export type PayResult = { paid: true; redirect: string } | { paid: false };
 
 const RENEWING: readonly SubscriptionStatus[] = ['active', 'past_due', 'trialing'];
@@ -75,6 +75,22 @@ export class Billing {
     this.s.sessions.set(id, cs);
     this.s.sessionExtras.set(id, { items, subscriptionMetadata: mergeMetadata({}, obj(p, 'subscription_data') ?? {}) });
     return cs;
+  }
+
+  /** `POST /v1/checkout/sessions/:id/expire`: an open session can no longer be paid. */
+  expireCheckoutSession(id: string): CheckoutSession {
+    const cs = this.session(id);
+    if (cs.status !== 'open') {
+      throw new ApiError(400, `Only Checkout Sessions with a status in ["open"] can be expired. This Checkout Session has a status of "${cs.status}".`, 'checkout_session_not_open');
+    }
+    Object.assign(cs, { status: 'expired', url: null });
+    this.s.emit('checkout.session.expired', cs);
+    return cs;
+  }
+
+  listSessions(p: FormObject): CheckoutSession[] {
+    const [customer, status] = [str(p, 'customer'), str(p, 'status')];
+    return [...this.s.sessions.values()].filter((s) => (!customer || s.customer === customer) && (!status || s.status === status));
   }
 
   lineItems(sessionId: string): CheckoutLineItem[] {
@@ -164,12 +180,12 @@ export class Billing {
 
   private createInvoice(sub: Subscription, reason: Invoice['billing_reason'], start: number, end: number, inputs: LineInput[], created: number, paid: boolean): Invoice {
     const id = newId('in', 24);
-    const lines: InvoiceLine[] = inputs.map(({ item, amount, quantity, start: ls, end: le }) => ({
+    const lines: InvoiceLine[] = inputs.map(({ item, amount, quantity, start: ls, end: le, proration = false }) => ({
       id: newId('il', 24),
       object: 'line_item',
       amount,
       currency: item.price.currency,
-      description: `${quantity} × ${this.s.product(item.price.product).name} (at ${describePrice(item.price)})`,
+      description: proration ? `Unused time on ${quantity} × ${this.s.product(item.price.product).name}` : `${quantity} × ${this.s.product(item.price.product).name} (at ${describePrice(item.price)})`,
       invoice: id,
       livemode: false,
       metadata: {},
@@ -177,10 +193,15 @@ export class Billing {
       quantity,
       subscription: sub.id,
       pricing: { type: 'price_details', price_details: { price: item.price.id, product: item.price.product }, unit_amount_decimal: item.price.unit_amount_decimal },
-      parent: { type: 'subscription_item_details', subscription_item_details: { subscription: sub.id, subscription_item: item.id, proration: false, invoice_item: null } },
+      parent: { type: 'subscription_item_details', subscription_item_details: { subscription: sub.id, subscription_item: item.id, proration, invoice_item: null } },
     }));
     const total = lines.reduce((sum, l) => sum + l.amount, 0);
     const customer = this.s.customer(sub.customer);
+    // The customer's balance (negative: credit) is applied when the invoice is finalized; a
+    // negative total is not paid out but left on the balance for the next invoices.
+    const startingBalance = customer.balance;
+    const due = Math.max(0, total + startingBalance);
+    customer.balance = Math.min(0, total + startingBalance);
     const inv: Invoice = {
       id,
       object: 'invoice',
@@ -194,9 +215,11 @@ export class Billing {
       billing_reason: reason,
       collection_method: 'charge_automatically',
       currency: sub.currency,
-      amount_due: total,
-      amount_paid: paid ? total : 0,
-      amount_remaining: paid ? 0 : total,
+      amount_due: due,
+      amount_paid: paid ? due : 0,
+      amount_remaining: paid ? 0 : due,
+      starting_balance: startingBalance,
+      ending_balance: customer.balance,
       subtotal: total,
       total,
       attempt_count: 1,
@@ -315,11 +338,33 @@ export class Billing {
     item.metadata = mergeMetadata(item.metadata, input);
   }
 
-  cancelSubscription(id: string): Subscription {
+  /**
+   * `DELETE /v1/subscriptions/:id`. With `prorate`, the unused time of the licensed items
+   * becomes a credit line; with `invoice_now`, that credit is invoiced at once: a negative
+   * total, which Stripe moves to the customer's balance for its next invoices.
+   */
+  cancelSubscription(id: string, p: FormObject = {}): Subscription {
     const sub = this.subscription(id);
     if (sub.status === 'canceled') throw new ApiError(400, `This subscription (${id}) has already been canceled.`, 'subscription_canceled');
     const now = this.s.now();
+    const prorate = bool(p, 'prorate') ?? false;
+    const invoiceNow = bool(p, 'invoice_now') ?? false;
     Object.assign(sub, { status: 'canceled', canceled_at: now, ended_at: now, cancellation_details: { reason: 'cancellation_requested', comment: null, feedback: null } });
+    if (prorate && invoiceNow) {
+      const credits = sub.items.data
+        .filter((item) => item.price.recurring?.usage_type !== 'metered' && item.current_period_end > now)
+        .map((item) => {
+          const unused = (item.current_period_end - now) / Math.max(1, item.current_period_end - item.current_period_start);
+          const full = this.licensedLine(item, now, item.current_period_end);
+          return { ...full, amount: -Math.round(full.amount * unused), proration: true };
+        })
+        .filter((l) => l.amount !== 0);
+      if (credits.length > 0) {
+        const inv = this.createInvoice(sub, 'subscription_update', now, now, credits, now, true);
+        sub.latest_invoice = inv.id;
+        this.emitPaid(inv, now);
+      }
+    }
     this.s.emit('customer.subscription.deleted', sub);
     return sub;
   }

@@ -130,7 +130,7 @@ export type InvoiceLine = {
   pricing: { type: 'price_details'; price_details: { price: string; product: string }; unit_amount_decimal: string };
   parent: {
     type: 'subscription_item_details';
-    subscription_item_details: { subscription: string; subscription_item: string; proration: false; invoice_item: null };
+    subscription_item_details: { subscription: string; subscription_item: string; proration: boolean; invoice_item: null };
   };
 };
 
@@ -153,6 +153,8 @@ export type Invoice = Base & {
   amount_due: number;
   amount_paid: number;
   amount_remaining: number;
+  starting_balance: number;
+  ending_balance: number | null;
   subtotal: number;
   total: number;
   attempt_count: number;

@@ -259,6 +259,18 @@ describe('checkout', () => {
     expect(res.status).toBe(402);
     expect((await stripe.checkout.sessions.retrieve(session.id)).status).toBe('open');
   });
+  it('expires an open session (which then cannot be paid) and lists sessions by status', async () => {
+    const price = await proPrice();
+    const customer = await stripe.customers.create({ email: 'x@y.test' });
+    const create = () => stripe.checkout.sessions.create({ mode: 'subscription', customer: customer.id, line_items: [{ price: price.id, quantity: 1 }], success_url: 'http://localhost:3000/ok' });
+    const [older, newer] = [await create(), await create()];
+    expect(await stripe.checkout.sessions.expire(older.id)).toMatchObject({ id: older.id, status: 'expired', url: null });
+    await expectStripeError(stripe.checkout.sessions.expire(older.id), 400, 'checkout_session_not_open');
+    expect((await fetch(`${older.url}/pay`, { method: 'POST', redirect: 'manual' })).status).not.toBe(303);
+    expect((await stripe.checkout.sessions.list({ customer: customer.id, status: 'open' })).data.map((s) => s.id)).toEqual([newer.id]);
+    await emu.waitForWebhooks();
+    expect(types()).toEqual(['checkout.session.expired']);
+  });
 });
 
 describe('subscriptions, renewals and the portal', () => {
@@ -293,6 +305,23 @@ describe('subscriptions, renewals and the portal', () => {
     await emu.waitForWebhooks();
     expect(types()).toEqual(['customer.subscription.deleted']);
     await expectStripeError(stripe.subscriptions.cancel(subscription.id), 400);
+  });
+
+  it('DELETE with prorate and invoice_now credits the unused time to the customer balance, used by the next invoice', async () => {
+    const { customer, subscription } = await subscribe();
+    emu.advanceTime(Math.round((periodEnd(subscription) - subscription.created) / 2));
+    hook.events.length = 0;
+    const canceled = await stripe.subscriptions.cancel(subscription.id, { prorate: true, invoice_now: true });
+    expect(canceled.status).toBe('canceled');
+    const final = await stripe.invoices.retrieve(String(canceled.latest_invoice));
+    // About half of the 29.00 month was unused.
+    expect(final.total).toBeLessThan(-1400);
+    expect(final.total).toBeGreaterThan(-1500);
+    expect(final).toMatchObject({ amount_due: 0, status: 'paid', starting_balance: 0, ending_balance: final.total });
+    expect(final.lines.data[0]?.parent?.subscription_item_details?.proration).toBe(true);
+    expect((await stripe.customers.retrieve(customer.id)) as Stripe.Customer).toMatchObject({ balance: final.total });
+    await emu.waitForWebhooks();
+    expect(types()).toEqual(['invoice.paid', 'invoice.payment_succeeded', 'customer.subscription.deleted']);
   });
 
   it('renews with a paid invoice, or goes past_due when payments fail and recovers on pay', async () => {

@@ -9,6 +9,7 @@ import {
   createCustomer,
   createPortalSession,
   customerExists,
+  expireOtherCheckoutSessions,
   stripeIsEmulated,
   listInvoices,
   resolveMeteredPriceId,
@@ -138,9 +139,11 @@ export async function startCheckout(ctx: TenantContext, input: z.output<typeof p
     successUrl: `${base}/success?session_id={CHECKOUT_SESSION_ID}`,
     cancelUrl: `${base}?checkout=canceled`,
   });
+  // One payable checkout per shop: a tab opened earlier can no longer be paid.
+  const expired = await expireOtherCheckoutSessions(customerId, session.id);
   await withSystem("billing-checkout", async (tx) => {
     await tx.update(subscriptions).set({ lastCheckoutSessionId: session.id }).where(eq(subscriptions.tenantId, ctx.tenantId));
-    await recordAudit(tx, ctx, { tenantId: ctx.tenantId, action: "billing.checkout_started", targetType: "checkout_session", targetId: session.id, metadata: { plan: plan.id } });
+    await recordAudit(tx, ctx, { tenantId: ctx.tenantId, action: "billing.checkout_started", targetType: "checkout_session", targetId: session.id, metadata: { plan: plan.id, expired } });
   });
   return { url: session.url };
 }
