@@ -3,6 +3,8 @@ import {
   addInterval,
   clone,
   describePrice,
+  invoiceSubscription,
+  periodOf,
   type CheckoutLineItem,
   type CheckoutSession,
   type Invoice,
@@ -63,6 +65,8 @@ export class Billing {
       cancel_url: str(p, 'cancel_url') ?? null,
       customer: customer ?? null,
       customer_email: str(p, 'customer_email') ?? null,
+      customer_details: null,
+      allowed_payment_method_types: null,
       client_reference_id: str(p, 'client_reference_id') ?? null,
       metadata: mergeMetadata({}, p),
       subscription: null,
@@ -112,13 +116,13 @@ export class Billing {
       id: newId('si', 14),
       object: 'subscription_item',
       created: now,
-      livemode: false,
       subscription: subId,
       price: clone(li.price),
       ...(li.quantity === null ? {} : { quantity: li.quantity }),
       metadata: {},
       current_period_start: now,
       current_period_end: end,
+      current_trial: null,
       discounts: [],
       tax_rates: [],
     }));
@@ -130,9 +134,10 @@ export class Billing {
       customer,
       status: 'active',
       items: { object: 'list', data: items, has_more: false, total_count: items.length, url: `/v1/subscription_items?subscription=${subId}` },
-      current_period_start: now,
-      current_period_end: end,
       billing_cycle_anchor: now,
+      billing_mode: { flexible: null, type: 'classic' },
+      automatic_tax: { disabled_reason: null, enabled: false, liability: null },
+      invoice_settings: { account_tax_ids: null, custom_fields: null, description: null, footer: null, issuer: { type: 'self' } },
       start_date: now,
       cancel_at_period_end: false,
       cancel_at: null,
@@ -151,7 +156,9 @@ export class Billing {
     const lines = items.map((item) => this.licensedLine(item, now, end));
     const invoice = this.createInvoice(sub, 'subscription_create', now, now, lines, now, true);
     sub.latest_invoice = invoice.id;
-    Object.assign(cs, { status: 'complete', payment_status: 'paid', customer, subscription: sub.id, invoice: invoice.id, url: null });
+    const payer = this.s.customer(customer);
+    const customerDetails = { address: null, business_name: null, email: payer.email, individual_name: null, name: payer.name, phone: null, tax_exempt: 'none' as const, tax_ids: [] as [] };
+    Object.assign(cs, { status: 'complete', payment_status: 'paid', customer, customer_details: customerDetails, subscription: sub.id, invoice: invoice.id, url: null });
     this.s.emit('customer.subscription.created', sub);
     this.emitPaid(invoice);
     this.s.emit('checkout.session.completed', cs);
@@ -174,7 +181,7 @@ export class Billing {
   listInvoices(p: FormObject): Invoice[] {
     const [customer, subscription, status] = [str(p, 'customer'), str(p, 'subscription'), str(p, 'status')];
     return [...this.s.invoices.values()].filter(
-      (i) => (!customer || i.customer === customer) && (!subscription || i.subscription === subscription) && (!status || i.status === status),
+      (i) => (!customer || i.customer === customer) && (!subscription || invoiceSubscription(i) === subscription) && (!status || i.status === status),
     );
   }
 
@@ -209,7 +216,6 @@ export class Billing {
       livemode: false,
       customer: sub.customer,
       customer_email: customer.email,
-      subscription: sub.id,
       parent: { type: 'subscription_details', subscription_details: { subscription: sub.id, metadata: clone(sub.metadata) }, quote_details: null },
       status: paid ? 'paid' : 'open',
       billing_reason: reason,
@@ -231,6 +237,8 @@ export class Billing {
       invoice_pdf: null,
       metadata: {},
       status_transitions: { finalized_at: created, paid_at: paid ? created : null, voided_at: null, marked_uncollectible_at: null },
+      automatic_tax: { disabled_reason: null, enabled: false, liability: null, provider: null, status: null },
+      discounts: [],
       lines: { object: 'list', data: lines, has_more: false, total_count: lines.length, url: `/v1/invoices/${id}/lines` },
     };
     this.s.invoices.set(id, inv);
@@ -285,7 +293,7 @@ export class Billing {
     if (cancel !== undefined && cancel !== sub.cancel_at_period_end) {
       Object.assign(prev, { cancel_at_period_end: sub.cancel_at_period_end, cancel_at: sub.cancel_at, canceled_at: sub.canceled_at, cancellation_details: clone(sub.cancellation_details) });
       sub.cancel_at_period_end = cancel;
-      sub.cancel_at = cancel ? sub.current_period_end : null;
+      sub.cancel_at = cancel ? periodOf(sub).end : null;
       sub.canceled_at = cancel ? this.s.now() : null;
       sub.cancellation_details = { reason: cancel ? 'cancellation_requested' : null, comment: null, feedback: null };
     }
@@ -311,12 +319,12 @@ export class Billing {
         id: newId('si', 14),
         object: 'subscription_item',
         created: this.s.now(),
-        livemode: false,
         subscription: sub.id,
         price: clone(price),
         metadata: mergeMetadata({}, input),
-        current_period_start: sub.current_period_start,
-        current_period_end: sub.current_period_end,
+        current_period_start: periodOf(sub).start,
+        current_period_end: periodOf(sub).end,
+        current_trial: null,
         discounts: [],
         tax_rates: [],
       };
@@ -408,7 +416,7 @@ export class Billing {
       inv.status_transitions.paid_at = now;
       this.emitPaid(inv, now);
     }
-    for (const subId of new Set(open.map((i) => i.subscription))) {
+    for (const subId of new Set(open.map(invoiceSubscription))) {
       const sub = this.s.subscriptions.get(subId);
       if (sub?.status === 'past_due') {
         sub.status = 'active';
@@ -424,8 +432,8 @@ export class Billing {
     for (let guard = 0; guard < 10_000; guard++) {
       const now = this.s.now();
       const due = [...this.s.subscriptions.values()]
-        .filter((s) => RENEWING.includes(s.status) && s.current_period_end <= now)
-        .sort((a, b) => a.current_period_end - b.current_period_end)[0];
+        .filter((s) => RENEWING.includes(s.status) && periodOf(s).end <= now)
+        .sort((a, b) => periodOf(a).end - periodOf(b).end)[0];
       if (!due) break;
       this.renew(due);
       renewed++;
@@ -434,8 +442,7 @@ export class Billing {
   }
 
   private renew(sub: Subscription): void {
-    const at = sub.current_period_end;
-    const oldStart = sub.current_period_start;
+    const { start: oldStart, end: at } = periodOf(sub);
     if (sub.cancel_at_period_end) {
       Object.assign(sub, { status: 'canceled', ended_at: at });
       this.s.emit('customer.subscription.deleted', sub, undefined, at);
@@ -450,9 +457,7 @@ export class Billing {
       const used = Math.round(this.s.usage(item.price, sub.customer, oldStart, at));
       return { item, amount: Math.round(used * unitAmount(item.price)), quantity: used, start: oldStart, end: at };
     });
-    const prev: Record<string, unknown> = { current_period_start: oldStart, current_period_end: at, latest_invoice: sub.latest_invoice, items: clone(sub.items) };
-    sub.current_period_start = at;
-    sub.current_period_end = end;
+    const prev: Record<string, unknown> = { latest_invoice: sub.latest_invoice, items: clone(sub.items) };
     for (const item of sub.items.data) Object.assign(item, { current_period_start: at, current_period_end: end });
     const failing = this.s.failing.has(sub.customer);
     const inv = this.createInvoice(sub, 'subscription_cycle', oldStart, at, lines, at, !failing);

@@ -87,8 +87,9 @@ function refsOf(type: string, object: Record<string, unknown>) {
     return { sessionId: null, subscriptionId: str(object.id), customerId: id(object.customer), tenantId: str(rec(object.metadata).tenant_id) };
   }
   if (type.startsWith("invoice.")) {
+    // Since API 2025-03-31 an invoice names its subscription only here (no invoice.subscription).
     const details = rec(rec(object.parent).subscription_details);
-    return { sessionId: null, subscriptionId: id(object.subscription) ?? id(details.subscription), customerId: id(object.customer), tenantId: str(rec(details.metadata).tenant_id) };
+    return { sessionId: null, subscriptionId: id(details.subscription), customerId: id(object.customer), tenantId: str(rec(details.metadata).tenant_id) };
   }
   return { sessionId: null, subscriptionId: null, customerId: id(object.customer), tenantId: null };
 }
