@@ -36,7 +36,8 @@ describe("POST /api/storefront/visit", () => {
 
   it("records at most VISIT_RATE_LIMIT_PER_MINUTE page views per client address and shop, whatever the cookie, across flushes", async () => {
     const owner = await makeUser();
-    const [shop, other] = await Promise.all([makeTenant(owner, "Flooded Shop"), makeTenant(owner, "Other Shop")]);
+    // One account opens one trial shop: the other shop has its own owner.
+    const [shop, other] = await Promise.all([makeTenant(owner, "Flooded Shop"), makeTenant(await makeUser(), "Other Shop")]);
     const limit = env.VISIT_RATE_LIMIT_PER_MINUTE;
     // Counters are per clock minute: start well inside one, so both flushes below share it.
     const second = new Date().getSeconds();
