@@ -49,6 +49,8 @@ const schema = z
     STRIPE_PRICE_MUSEUM: optional,
     BILLING_GRACE_PERIOD_HOURS: z.coerce.number().min(0).default(72),
     TENANT_RETENTION_DAYS: z.coerce.number().min(0).default(30),
+    // Free-trial shops one account may open (ended and deleted ones count until purged); 0: none.
+    TRIAL_SHOPS_PER_USER: z.coerce.number().int().min(0).default(1),
     // Storefront visits older than this are deleted daily (analytics look back at most 365 days).
     VISIT_RETENTION_DAYS: z.coerce.number().int().min(1).default(400),
     // Page views one client address may record per shop and minute; the beacon drops the rest.

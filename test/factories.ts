@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { eq } from "drizzle-orm";
 import { createCaller } from "@/server/api/root";
 import { createApiContext } from "@/server/api/trpc";
-import { memberships, tenants, type MembershipRole, type Tenant, type TenantStatus } from "@/server/db/schema";
+import { memberships, tenants, users, type MembershipRole, type Tenant, type TenantStatus } from "@/server/db/schema";
 import { withSystem } from "@/server/db/tenancy";
 import type { VisitRow } from "@/server/domain/analytics";
 import { createTenant } from "@/server/domain/tenants";
@@ -20,6 +20,11 @@ export async function makeUser(name = "Test User"): Promise<PublicUser> {
 
 export async function makeTenant(owner: PublicUser, name = "Test Shop"): Promise<Tenant> {
   return createTenant({ userId: owner.id }, { name, slug: `shop-${uniqueSuffix()}`, defaultCurrency: "EUR" });
+}
+
+/** Marks the user's email address verified, as the link in the verification mail does. */
+export async function verifyUserEmail(userId: string) {
+  await withSystem("test-verify-email", (tx) => tx.update(users).set({ emailVerified: new Date() }).where(eq(users.id, userId)));
 }
 
 export async function addMember(tenantId: string, userId: string, role: MembershipRole) {

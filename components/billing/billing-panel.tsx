@@ -95,7 +95,7 @@ export function BillingPanel({
   }
   if (overview.isError) return <Alert variant="error">Billing could not be loaded: {messageOf(overview.error)}</Alert>;
 
-  const { tenant, plan, plans, subscription: sub, usage, graceHours, recentLog } = overview.data;
+  const { tenant, trial, plan, plans, subscription: sub, usage, graceHours, recentLog } = overview.data;
   const live = sub && ["active", "trialing", "past_due", "unpaid"].includes(sub.status);
   const busy = checkout.isPending || changePlan.isPending || portal.isPending;
 
@@ -129,7 +129,9 @@ export function BillingPanel({
           Your last payment failed. Update your payment method{graceHours > 0 ? ` within ${graceHours} hours` : ""} or the shop will be suspended.
         </Alert>
       ) : null}
-      {tenant.status === "suspended" ? (
+      {trial?.ended ? (
+        <Alert variant="error">Your free trial has ended: the shop is read-only and its storefront offline. Choose a plan below to reopen it at once.</Alert>
+      ) : tenant.status === "suspended" ? (
         <Alert variant="error">Your shop is suspended because a payment failed. Pay the open invoice to bring it back at once.</Alert>
       ) : null}
 
@@ -147,6 +149,10 @@ export function BillingPanel({
                 : `Renews on ${dateFormat.format(sub.currentPeriodEnd)}.`
               : tenant.status === "pending"
                 ? "Choose a plan below to open your shop."
+                : trial
+                ? trial.ended
+                  ? `Free trial ended on ${dateFormat.format(trial.endsAt)}.`
+                  : `Free trial: ${trial.daysLeft} ${trial.daysLeft === 1 ? "day" : "days"} left (until ${dateFormat.format(trial.endsAt)}). Upgrade any time.`
                 : tenant.plan === "trial"
                 ? "Free trial: no payment needed. Upgrade any time."
                 : "No active subscription."}

@@ -34,7 +34,8 @@ export function createApi(store: Store, billing: Billing) {
   on('POST', '/v1/billing/meter_events', (p) => store.createMeterEvent(p));
 
   on('POST', '/v1/checkout/sessions', (p) => billing.createCheckoutSession(p));
-  on('GET', '/v1/checkout/sessions', (p) => page([...store.sessions.values()].filter((s) => !str(p, 'customer') || s.customer === str(p, 'customer')), p, '/v1/checkout/sessions'));
+  on('GET', '/v1/checkout/sessions', (p) => page(billing.listSessions(p), p, '/v1/checkout/sessions'));
+  on('POST', '/v1/checkout/sessions/:id/expire', (_p, [id = '']) => billing.expireCheckoutSession(id));
   on('GET', '/v1/checkout/sessions/:id', (_p, [id = '']) => billing.session(id));
   on('GET', '/v1/checkout/sessions/:id/line_items', (p, [id = '']) => page(billing.lineItems(id), p, `/v1/checkout/sessions/${id}/line_items`));
 
@@ -43,7 +44,7 @@ export function createApi(store: Store, billing: Billing) {
   on('GET', '/v1/subscriptions', (p) => page(billing.listSubscriptions(p), p, '/v1/subscriptions'));
   on('GET', '/v1/subscriptions/:id', (_p, [id = '']) => billing.subscription(id));
   on('POST', '/v1/subscriptions/:id', (p, [id = '']) => billing.updateSubscription(id, p));
-  on('DELETE', '/v1/subscriptions/:id', (_p, [id = '']) => billing.cancelSubscription(id));
+  on('DELETE', '/v1/subscriptions/:id', (p, [id = '']) => billing.cancelSubscription(id, p));
 
   on('GET', '/v1/invoices', (p) => page(billing.listInvoices(p), p, '/v1/invoices'));
   on('GET', '/v1/invoices/:id', (_p, [id = '']) => billing.invoice(id));

@@ -3,6 +3,8 @@ import {
   addInterval,
   clone,
   describePrice,
+  invoiceSubscription,
+  periodOf,
   type CheckoutLineItem,
   type CheckoutSession,
   type Invoice,
@@ -16,7 +18,7 @@ import {
 import type { Store } from './store';
 import { ApiError, badParam, bool, int, mergeMetadata, missing, newId, obj, objList, reqStr, str, type FormObject } from './wire';
 
-type LineInput = { item: SubscriptionItem; amount: number; quantity: number; start: number; end: number };
+type LineInput = { item: SubscriptionItem; amount: number; quantity: number; start: number; end: number; proration?: boolean };
 export type PayResult = { paid: true; redirect: string } | { paid: false };
 
 const RENEWING: readonly SubscriptionStatus[] = ['active', 'past_due', 'trialing'];
@@ -63,6 +65,8 @@ export class Billing {
       cancel_url: str(p, 'cancel_url') ?? null,
       customer: customer ?? null,
       customer_email: str(p, 'customer_email') ?? null,
+      customer_details: null,
+      allowed_payment_method_types: null,
       client_reference_id: str(p, 'client_reference_id') ?? null,
       metadata: mergeMetadata({}, p),
       subscription: null,
@@ -75,6 +79,22 @@ export class Billing {
     this.s.sessions.set(id, cs);
     this.s.sessionExtras.set(id, { items, subscriptionMetadata: mergeMetadata({}, obj(p, 'subscription_data') ?? {}) });
     return cs;
+  }
+
+  /** `POST /v1/checkout/sessions/:id/expire`: an open session can no longer be paid. */
+  expireCheckoutSession(id: string): CheckoutSession {
+    const cs = this.session(id);
+    if (cs.status !== 'open') {
+      throw new ApiError(400, `Only Checkout Sessions with a status in ["open"] can be expired. This Checkout Session has a status of "${cs.status}".`, 'checkout_session_not_open');
+    }
+    Object.assign(cs, { status: 'expired', url: null });
+    this.s.emit('checkout.session.expired', cs);
+    return cs;
+  }
+
+  listSessions(p: FormObject): CheckoutSession[] {
+    const [customer, status] = [str(p, 'customer'), str(p, 'status')];
+    return [...this.s.sessions.values()].filter((s) => (!customer || s.customer === customer) && (!status || s.status === status));
   }
 
   lineItems(sessionId: string): CheckoutLineItem[] {
@@ -96,13 +116,13 @@ export class Billing {
       id: newId('si', 14),
       object: 'subscription_item',
       created: now,
-      livemode: false,
       subscription: subId,
       price: clone(li.price),
       ...(li.quantity === null ? {} : { quantity: li.quantity }),
       metadata: {},
       current_period_start: now,
       current_period_end: end,
+      current_trial: null,
       discounts: [],
       tax_rates: [],
     }));
@@ -114,9 +134,10 @@ export class Billing {
       customer,
       status: 'active',
       items: { object: 'list', data: items, has_more: false, total_count: items.length, url: `/v1/subscription_items?subscription=${subId}` },
-      current_period_start: now,
-      current_period_end: end,
       billing_cycle_anchor: now,
+      billing_mode: { flexible: null, type: 'classic' },
+      automatic_tax: { disabled_reason: null, enabled: false, liability: null },
+      invoice_settings: { account_tax_ids: null, custom_fields: null, description: null, footer: null, issuer: { type: 'self' } },
       start_date: now,
       cancel_at_period_end: false,
       cancel_at: null,
@@ -135,7 +156,9 @@ export class Billing {
     const lines = items.map((item) => this.licensedLine(item, now, end));
     const invoice = this.createInvoice(sub, 'subscription_create', now, now, lines, now, true);
     sub.latest_invoice = invoice.id;
-    Object.assign(cs, { status: 'complete', payment_status: 'paid', customer, subscription: sub.id, invoice: invoice.id, url: null });
+    const payer = this.s.customer(customer);
+    const customerDetails = { address: null, business_name: null, email: payer.email, individual_name: null, name: payer.name, phone: null, tax_exempt: 'none' as const, tax_ids: [] as [] };
+    Object.assign(cs, { status: 'complete', payment_status: 'paid', customer, customer_details: customerDetails, subscription: sub.id, invoice: invoice.id, url: null });
     this.s.emit('customer.subscription.created', sub);
     this.emitPaid(invoice);
     this.s.emit('checkout.session.completed', cs);
@@ -158,18 +181,18 @@ export class Billing {
   listInvoices(p: FormObject): Invoice[] {
     const [customer, subscription, status] = [str(p, 'customer'), str(p, 'subscription'), str(p, 'status')];
     return [...this.s.invoices.values()].filter(
-      (i) => (!customer || i.customer === customer) && (!subscription || i.subscription === subscription) && (!status || i.status === status),
+      (i) => (!customer || i.customer === customer) && (!subscription || invoiceSubscription(i) === subscription) && (!status || i.status === status),
     );
   }
 
   private createInvoice(sub: Subscription, reason: Invoice['billing_reason'], start: number, end: number, inputs: LineInput[], created: number, paid: boolean): Invoice {
     const id = newId('in', 24);
-    const lines: InvoiceLine[] = inputs.map(({ item, amount, quantity, start: ls, end: le }) => ({
+    const lines: InvoiceLine[] = inputs.map(({ item, amount, quantity, start: ls, end: le, proration = false }) => ({
       id: newId('il', 24),
       object: 'line_item',
       amount,
       currency: item.price.currency,
-      description: `${quantity} × ${this.s.product(item.price.product).name} (at ${describePrice(item.price)})`,
+      description: proration ? `Unused time on ${quantity} × ${this.s.product(item.price.product).name}` : `${quantity} × ${this.s.product(item.price.product).name} (at ${describePrice(item.price)})`,
       invoice: id,
       livemode: false,
       metadata: {},
@@ -177,10 +200,15 @@ export class Billing {
       quantity,
       subscription: sub.id,
       pricing: { type: 'price_details', price_details: { price: item.price.id, product: item.price.product }, unit_amount_decimal: item.price.unit_amount_decimal },
-      parent: { type: 'subscription_item_details', subscription_item_details: { subscription: sub.id, subscription_item: item.id, proration: false, invoice_item: null } },
+      parent: { type: 'subscription_item_details', subscription_item_details: { subscription: sub.id, subscription_item: item.id, proration, invoice_item: null } },
     }));
     const total = lines.reduce((sum, l) => sum + l.amount, 0);
     const customer = this.s.customer(sub.customer);
+    // The customer's balance (negative: credit) is applied when the invoice is finalized; a
+    // negative total is not paid out but left on the balance for the next invoices.
+    const startingBalance = customer.balance;
+    const due = Math.max(0, total + startingBalance);
+    customer.balance = Math.min(0, total + startingBalance);
     const inv: Invoice = {
       id,
       object: 'invoice',
@@ -188,15 +216,16 @@ export class Billing {
       livemode: false,
       customer: sub.customer,
       customer_email: customer.email,
-      subscription: sub.id,
       parent: { type: 'subscription_details', subscription_details: { subscription: sub.id, metadata: clone(sub.metadata) }, quote_details: null },
       status: paid ? 'paid' : 'open',
       billing_reason: reason,
       collection_method: 'charge_automatically',
       currency: sub.currency,
-      amount_due: total,
-      amount_paid: paid ? total : 0,
-      amount_remaining: paid ? 0 : total,
+      amount_due: due,
+      amount_paid: paid ? due : 0,
+      amount_remaining: paid ? 0 : due,
+      starting_balance: startingBalance,
+      ending_balance: customer.balance,
       subtotal: total,
       total,
       attempt_count: 1,
@@ -208,6 +237,8 @@ export class Billing {
       invoice_pdf: null,
       metadata: {},
       status_transitions: { finalized_at: created, paid_at: paid ? created : null, voided_at: null, marked_uncollectible_at: null },
+      automatic_tax: { disabled_reason: null, enabled: false, liability: null, provider: null, status: null },
+      discounts: [],
       lines: { object: 'list', data: lines, has_more: false, total_count: lines.length, url: `/v1/invoices/${id}/lines` },
     };
     this.s.invoices.set(id, inv);
@@ -262,7 +293,7 @@ export class Billing {
     if (cancel !== undefined && cancel !== sub.cancel_at_period_end) {
       Object.assign(prev, { cancel_at_period_end: sub.cancel_at_period_end, cancel_at: sub.cancel_at, canceled_at: sub.canceled_at, cancellation_details: clone(sub.cancellation_details) });
       sub.cancel_at_period_end = cancel;
-      sub.cancel_at = cancel ? sub.current_period_end : null;
+      sub.cancel_at = cancel ? periodOf(sub).end : null;
       sub.canceled_at = cancel ? this.s.now() : null;
       sub.cancellation_details = { reason: cancel ? 'cancellation_requested' : null, comment: null, feedback: null };
     }
@@ -288,12 +319,12 @@ export class Billing {
         id: newId('si', 14),
         object: 'subscription_item',
         created: this.s.now(),
-        livemode: false,
         subscription: sub.id,
         price: clone(price),
         metadata: mergeMetadata({}, input),
-        current_period_start: sub.current_period_start,
-        current_period_end: sub.current_period_end,
+        current_period_start: periodOf(sub).start,
+        current_period_end: periodOf(sub).end,
+        current_trial: null,
         discounts: [],
         tax_rates: [],
       };
@@ -315,11 +346,33 @@ export class Billing {
     item.metadata = mergeMetadata(item.metadata, input);
   }
 
-  cancelSubscription(id: string): Subscription {
+  /**
+   * `DELETE /v1/subscriptions/:id`. With `prorate`, the unused time of the licensed items
+   * becomes a credit line; with `invoice_now`, that credit is invoiced at once: a negative
+   * total, which Stripe moves to the customer's balance for its next invoices.
+   */
+  cancelSubscription(id: string, p: FormObject = {}): Subscription {
     const sub = this.subscription(id);
     if (sub.status === 'canceled') throw new ApiError(400, `This subscription (${id}) has already been canceled.`, 'subscription_canceled');
     const now = this.s.now();
+    const prorate = bool(p, 'prorate') ?? false;
+    const invoiceNow = bool(p, 'invoice_now') ?? false;
     Object.assign(sub, { status: 'canceled', canceled_at: now, ended_at: now, cancellation_details: { reason: 'cancellation_requested', comment: null, feedback: null } });
+    if (prorate && invoiceNow) {
+      const credits = sub.items.data
+        .filter((item) => item.price.recurring?.usage_type !== 'metered' && item.current_period_end > now)
+        .map((item) => {
+          const unused = (item.current_period_end - now) / Math.max(1, item.current_period_end - item.current_period_start);
+          const full = this.licensedLine(item, now, item.current_period_end);
+          return { ...full, amount: -Math.round(full.amount * unused), proration: true };
+        })
+        .filter((l) => l.amount !== 0);
+      if (credits.length > 0) {
+        const inv = this.createInvoice(sub, 'subscription_update', now, now, credits, now, true);
+        sub.latest_invoice = inv.id;
+        this.emitPaid(inv, now);
+      }
+    }
     this.s.emit('customer.subscription.deleted', sub);
     return sub;
   }
@@ -363,7 +416,7 @@ export class Billing {
       inv.status_transitions.paid_at = now;
       this.emitPaid(inv, now);
     }
-    for (const subId of new Set(open.map((i) => i.subscription))) {
+    for (const subId of new Set(open.map(invoiceSubscription))) {
       const sub = this.s.subscriptions.get(subId);
       if (sub?.status === 'past_due') {
         sub.status = 'active';
@@ -379,8 +432,8 @@ export class Billing {
     for (let guard = 0; guard < 10_000; guard++) {
       const now = this.s.now();
       const due = [...this.s.subscriptions.values()]
-        .filter((s) => RENEWING.includes(s.status) && s.current_period_end <= now)
-        .sort((a, b) => a.current_period_end - b.current_period_end)[0];
+        .filter((s) => RENEWING.includes(s.status) && periodOf(s).end <= now)
+        .sort((a, b) => periodOf(a).end - periodOf(b).end)[0];
       if (!due) break;
       this.renew(due);
       renewed++;
@@ -389,8 +442,7 @@ export class Billing {
   }
 
   private renew(sub: Subscription): void {
-    const at = sub.current_period_end;
-    const oldStart = sub.current_period_start;
+    const { start: oldStart, end: at } = periodOf(sub);
     if (sub.cancel_at_period_end) {
       Object.assign(sub, { status: 'canceled', ended_at: at });
       this.s.emit('customer.subscription.deleted', sub, undefined, at);
@@ -405,9 +457,7 @@ export class Billing {
       const used = Math.round(this.s.usage(item.price, sub.customer, oldStart, at));
       return { item, amount: Math.round(used * unitAmount(item.price)), quantity: used, start: oldStart, end: at };
     });
-    const prev: Record<string, unknown> = { current_period_start: oldStart, current_period_end: at, latest_invoice: sub.latest_invoice, items: clone(sub.items) };
-    sub.current_period_start = at;
-    sub.current_period_end = end;
+    const prev: Record<string, unknown> = { latest_invoice: sub.latest_invoice, items: clone(sub.items) };
     for (const item of sub.items.data) Object.assign(item, { current_period_start: at, current_period_end: end });
     const failing = this.s.failing.has(sub.customer);
     const inv = this.createInvoice(sub, 'subscription_cycle', oldStart, at, lines, at, !failing);

@@ -18,6 +18,8 @@ export type Customer = Base & {
   balance: number;
   invoice_prefix: string;
   invoice_settings: { default_payment_method: string | null; custom_fields: null; footer: null };
+  shipping: null;
+  default_source: null;
 };
 
 export type Product = Base & {
@@ -28,6 +30,7 @@ export type Product = Base & {
   metadata: Metadata;
   default_price: string | null;
   type: 'service';
+  tax_details: null;
   updated: number;
 };
 
@@ -62,6 +65,7 @@ export type Meter = Base & {
   display_name: string;
   event_name: string;
   status: 'active';
+  status_transitions: { deactivated_at: number | null };
   default_aggregation: { formula: string };
   customer_mapping: { event_payload_key: string; type: 'by_id' };
   value_settings: { event_payload_key: string };
@@ -78,7 +82,8 @@ export type MeterEvent = {
   timestamp: number;
 };
 
-export type SubscriptionItem = Base & {
+// Stripe sends no livemode on subscription items.
+export type SubscriptionItem = Omit<Base, 'livemode'> & {
   object: 'subscription_item';
   subscription: string;
   price: Price;
@@ -86,6 +91,7 @@ export type SubscriptionItem = Base & {
   metadata: Metadata;
   current_period_start: number;
   current_period_end: number;
+  current_trial: null;
   discounts: string[];
   tax_rates: [];
 };
@@ -96,10 +102,12 @@ export type Subscription = Base & {
   object: 'subscription';
   customer: string;
   status: SubscriptionStatus;
+  // Since API 2025-03-31 the billing period lives on each item, not on the subscription.
   items: ListOf<SubscriptionItem> & { total_count: number };
-  current_period_start: number;
-  current_period_end: number;
   billing_cycle_anchor: number;
+  billing_mode: { flexible: null; type: 'classic' };
+  automatic_tax: { disabled_reason: null; enabled: false; liability: null };
+  invoice_settings: { account_tax_ids: null; custom_fields: null; description: null; footer: null; issuer: { type: 'self' } };
   start_date: number;
   cancel_at_period_end: boolean;
   cancel_at: number | null;
@@ -130,7 +138,7 @@ export type InvoiceLine = {
   pricing: { type: 'price_details'; price_details: { price: string; product: string }; unit_amount_decimal: string };
   parent: {
     type: 'subscription_item_details';
-    subscription_item_details: { subscription: string; subscription_item: string; proration: false; invoice_item: null };
+    subscription_item_details: { subscription: string; subscription_item: string; proration: boolean; invoice_item: null };
   };
 };
 
@@ -140,7 +148,7 @@ export type Invoice = Base & {
   object: 'invoice';
   customer: string;
   customer_email: string | null;
-  subscription: string;
+  // Since API 2025-03-31 the subscription is named only under parent.subscription_details.
   parent: {
     type: 'subscription_details';
     subscription_details: { subscription: string; metadata: Metadata };
@@ -153,6 +161,8 @@ export type Invoice = Base & {
   amount_due: number;
   amount_paid: number;
   amount_remaining: number;
+  starting_balance: number;
+  ending_balance: number | null;
   subtotal: number;
   total: number;
   attempt_count: number;
@@ -164,6 +174,8 @@ export type Invoice = Base & {
   invoice_pdf: null;
   metadata: Metadata;
   status_transitions: { finalized_at: number | null; paid_at: number | null; voided_at: null; marked_uncollectible_at: null };
+  automatic_tax: { disabled_reason: null; enabled: false; liability: null; provider: null; status: null };
+  discounts: string[];
   lines: ListOf<InvoiceLine> & { total_count: number };
 };
 
@@ -188,6 +200,9 @@ export type CheckoutSession = Base & {
   cancel_url: string | null;
   customer: string | null;
   customer_email: string | null;
+  /** null until the customer has entered them (on payment). */
+  customer_details: CustomerDetails | null;
+  allowed_payment_method_types: null;
   client_reference_id: string | null;
   metadata: Metadata;
   subscription: string | null;
@@ -196,6 +211,17 @@ export type CheckoutSession = Base & {
   amount_subtotal: number;
   amount_total: number;
   expires_at: number;
+};
+
+export type CustomerDetails = {
+  address: null;
+  business_name: null;
+  email: string | null;
+  individual_name: null;
+  name: string | null;
+  phone: null;
+  tax_exempt: 'none';
+  tax_ids: [];
 };
 
 export type PortalSession = Base & {
@@ -219,6 +245,17 @@ export type StripeEvent = Base & {
 };
 
 export type AnyObject = Customer | Product | Price | Meter | Subscription | SubscriptionItem | Invoice | CheckoutSession | PortalSession | StripeEvent;
+
+/** The subscription's billing period, which Stripe keeps on its items (here they all share it). */
+export function periodOf(sub: Subscription): { start: number; end: number } {
+  const item = sub.items.data[0];
+  return { start: item?.current_period_start ?? sub.billing_cycle_anchor, end: item?.current_period_end ?? sub.billing_cycle_anchor };
+}
+
+/** The subscription an invoice bills (Stripe names it only under parent.subscription_details). */
+export function invoiceSubscription(inv: Invoice): string {
+  return inv.parent.subscription_details.subscription;
+}
 
 export function formatAmount(amount: number, currency: string): string {
   return new Intl.NumberFormat('en-US', { style: 'currency', currency: currency.toUpperCase() }).format(amount / 100);

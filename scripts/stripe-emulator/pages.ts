@@ -1,5 +1,5 @@
 // Plain, accessible HTML for the hosted checkout, billing portal and invoice pages.
-import { describePrice, formatAmount, type CheckoutLineItem, type CheckoutSession, type Invoice, type PortalSession, type Subscription } from './objects';
+import { describePrice, formatAmount, periodOf, type CheckoutLineItem, type CheckoutSession, type Invoice, type PortalSession, type Subscription } from './objects';
 
 export function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
@@ -69,7 +69,7 @@ export function portalPage(ps: PortalSession, subs: Subscription[]): string {
   const items = subs
     .map((sub) => {
       const plan = sub.items.data.map((i) => escapeHtml(describePrice(i.price))).join(', ');
-      const state = sub.cancel_at_period_end ? `Cancels on ${date(sub.current_period_end)}` : `Renews on ${date(sub.current_period_end)}`;
+      const state = sub.cancel_at_period_end ? `Cancels on ${date(periodOf(sub).end)}` : `Renews on ${date(periodOf(sub).end)}`;
       const action = sub.cancel_at_period_end ? 'renew' : 'cancel';
       const label = sub.cancel_at_period_end ? 'Renew subscription' : 'Cancel at period end';
       return `<li><p><strong>${plan}</strong> — status ${escapeHtml(sub.status)}. ${state}.</p>

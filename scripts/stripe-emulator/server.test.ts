@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import Stripe from 'stripe';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startStripeEmulator, type StripeEmulator } from './server';
+import { shapeViolations } from './spec/validate';
 import { parseForm } from './wire';
 
 const SECRET = 'whsec_test_emulator_secret';
@@ -53,20 +54,27 @@ async function startReceiver(): Promise<Receiver> {
 let emu: StripeEmulator;
 let hook: Receiver;
 let stripe: Stripe;
+/** Where a response or event of this test differs from Stripe's published shapes. */
+let drift: string[];
 
 beforeEach(async () => {
   hook = await startReceiver();
-  emu = await startStripeEmulator({ webhookSecret: SECRET, webhookUrl: hook.url, webhookRetry: { attempts: 4, baseDelayMs: 10 } });
+  drift = [];
+  const onObject = (source: string, body: unknown) => drift.push(...shapeViolations(body, source));
+  emu = await startStripeEmulator({ webhookSecret: SECRET, webhookUrl: hook.url, webhookRetry: { attempts: 4, baseDelayMs: 10 }, onObject });
   stripe = new Stripe('sk_test_emulator', { host: '127.0.0.1', port: emu.port, protocol: 'http' });
 });
 
 afterEach(async () => {
   await emu.close();
   await hook.close();
+  // Every endpoint a test drives is checked against the spec, whatever the test asserts.
+  expect([...new Set(drift)]).toEqual([]);
 });
 
 const types = () => hook.events.map((e) => e.type);
-const periodEnd = (sub: Stripe.Subscription) => (sub as unknown as { current_period_end: number }).current_period_end;
+// The billing period lives on the subscription's items (API 2025-03-31 and later).
+const periodEnd = (sub: Stripe.Subscription) => sub.items.data[0]?.current_period_end ?? 0;
 
 async function proPrice(lookupKey = 'pro_monthly', amount = 2900): Promise<Stripe.Price> {
   const existing = await stripe.prices.list({ lookup_keys: [lookupKey] });
@@ -213,17 +221,18 @@ describe('checkout', () => {
     expect(() => Stripe.webhooks.constructEvent(hook.raw[0]?.body ?? '', sig, 'whsec_wrong')).toThrow(Stripe.errors.StripeSignatureVerificationError);
 
     const done = await stripe.checkout.sessions.retrieve(session.id, { expand: ['subscription', 'customer', 'subscription.latest_invoice', 'line_items'] });
-    expect(done).toMatchObject({ status: 'complete', payment_status: 'paid', url: null });
+    expect(done).toMatchObject({ status: 'complete', payment_status: 'paid', url: null, customer_details: { email: 'owner@shop.test' } });
     const sub = done.subscription as Stripe.Subscription;
     expect(sub).toMatchObject({ object: 'subscription', status: 'active', customer: customer.id, metadata: { tenantId: 'tenant_9' } });
     expect((done.customer as Stripe.Customer).email).toBe('owner@shop.test');
     expect(done.line_items?.data[0]).toMatchObject({ quantity: 2, amount_total: 5800 });
     const item = sub.items.data[0];
     expect(item?.price.id).toBe(price.id);
-    expect(item?.current_period_end).toBe(periodEnd(sub));
+    expect(sub).not.toHaveProperty('current_period_end');
     expect((item?.current_period_end ?? 0) - (item?.current_period_start ?? 0)).toBeGreaterThanOrEqual(28 * DAY);
     const inv = sub.latest_invoice as Stripe.Invoice;
-    expect(inv).toMatchObject({ object: 'invoice', status: 'paid', amount_due: 5800, amount_paid: 5800, customer: customer.id, subscription: sub.id });
+    expect(inv).toMatchObject({ object: 'invoice', status: 'paid', amount_due: 5800, amount_paid: 5800, customer: customer.id, starting_balance: 0, discounts: [] });
+    expect(inv).not.toHaveProperty('subscription');
     expect(inv.parent?.subscription_details?.subscription).toBe(sub.id);
     expect(inv.hosted_invoice_url).toContain(`/invoices/${inv.id}`);
 
@@ -259,6 +268,18 @@ describe('checkout', () => {
     expect(res.status).toBe(402);
     expect((await stripe.checkout.sessions.retrieve(session.id)).status).toBe('open');
   });
+  it('expires an open session (which then cannot be paid) and lists sessions by status', async () => {
+    const price = await proPrice();
+    const customer = await stripe.customers.create({ email: 'x@y.test' });
+    const create = () => stripe.checkout.sessions.create({ mode: 'subscription', customer: customer.id, line_items: [{ price: price.id, quantity: 1 }], success_url: 'http://localhost:3000/ok' });
+    const [older, newer] = [await create(), await create()];
+    expect(await stripe.checkout.sessions.expire(older.id)).toMatchObject({ id: older.id, status: 'expired', url: null });
+    await expectStripeError(stripe.checkout.sessions.expire(older.id), 400, 'checkout_session_not_open');
+    expect((await fetch(`${older.url}/pay`, { method: 'POST', redirect: 'manual' })).status).not.toBe(303);
+    expect((await stripe.checkout.sessions.list({ customer: customer.id, status: 'open' })).data.map((s) => s.id)).toEqual([newer.id]);
+    await emu.waitForWebhooks();
+    expect(types()).toEqual(['checkout.session.expired']);
+  });
 });
 
 describe('subscriptions, renewals and the portal', () => {
@@ -293,6 +314,23 @@ describe('subscriptions, renewals and the portal', () => {
     await emu.waitForWebhooks();
     expect(types()).toEqual(['customer.subscription.deleted']);
     await expectStripeError(stripe.subscriptions.cancel(subscription.id), 400);
+  });
+
+  it('DELETE with prorate and invoice_now credits the unused time to the customer balance, used by the next invoice', async () => {
+    const { customer, subscription } = await subscribe();
+    emu.advanceTime(Math.round((periodEnd(subscription) - subscription.created) / 2));
+    hook.events.length = 0;
+    const canceled = await stripe.subscriptions.cancel(subscription.id, { prorate: true, invoice_now: true });
+    expect(canceled.status).toBe('canceled');
+    const final = await stripe.invoices.retrieve(String(canceled.latest_invoice));
+    // About half of the 29.00 month was unused.
+    expect(final.total).toBeLessThan(-1400);
+    expect(final.total).toBeGreaterThan(-1500);
+    expect(final).toMatchObject({ amount_due: 0, status: 'paid', starting_balance: 0, ending_balance: final.total });
+    expect(final.lines.data[0]?.parent?.subscription_item_details?.proration).toBe(true);
+    expect((await stripe.customers.retrieve(customer.id)) as Stripe.Customer).toMatchObject({ balance: final.total });
+    await emu.waitForWebhooks();
+    expect(types()).toEqual(['invoice.paid', 'invoice.payment_succeeded', 'customer.subscription.deleted']);
   });
 
   it('renews with a paid invoice, or goes past_due when payments fail and recovers on pay', async () => {

@@ -21,6 +21,8 @@ export type StripeEmulatorOptions = {
   publicUrl?: string;
   /** Webhook retry policy (default 5 attempts, 250 ms doubling backoff). */
   webhookRetry?: RetryOptions;
+  /** Sees every successful API response body and every event sent (tests check them against Stripe's shapes). */
+  onObject?: (source: string, body: unknown) => void;
 };
 
 export type EmulatorEventInfo = { id: string; type: string; created: number; objectId: string | null; delivery: DeliveryRecord };
@@ -54,7 +56,13 @@ export async function startStripeEmulator(opts: StripeEmulatorOptions): Promise<
   const host = opts.host ?? '127.0.0.1';
   let url = '';
   const hooks = new WebhookDispatcher(opts.webhookUrl, opts.webhookSecret, opts.webhookRetry);
-  const store = new Store({ publicUrl: () => opts.publicUrl ?? url, onEvent: (e) => hooks.submit(e) });
+  const store = new Store({
+    publicUrl: () => opts.publicUrl ?? url,
+    onEvent: (e) => {
+      opts.onObject?.(`event ${e.type}`, e);
+      hooks.submit(e);
+    },
+  });
   const billing = new Billing(store);
   const api = createApi(store, billing);
   const idempotency = new Map<string, { fingerprint: string; status: number; body: unknown }>();
@@ -96,14 +104,19 @@ export async function startStripeEmulator(opts: StripeEmulatorOptions): Promise<
     const body = method === 'GET' || method === 'DELETE' ? '' : await readBody(req);
     const params: FormObject = parseForm([query.toString(), body].filter(Boolean).join('&'));
     const key = method === 'POST' ? req.headers['idempotency-key'] : undefined;
-    if (typeof key !== 'string' || !key) return respond(res, () => api(method, path, params));
+    const run = () => {
+      const out = api(method, path, params);
+      opts.onObject?.(`${method} ${path}`, out);
+      return out;
+    };
+    if (typeof key !== 'string' || !key) return respond(res, run);
     const fingerprint = `${method} ${path} ${body}`;
     const seen = idempotency.get(key);
     if (seen && seen.fingerprint !== fingerprint) {
       throw new ApiError(400, `Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than '${key}' if you meant to execute a different request.`, undefined, undefined, 'idempotency_error');
     }
     if (seen) return sendJson(res, seen.status, seen.body, { 'Idempotent-Replayed': 'true', 'Idempotency-Key': key });
-    respond(res, () => api(method, path, params), (status, out) => idempotency.set(key, { fingerprint, status, body: out }));
+    respond(res, run, (status, out) => idempotency.set(key, { fingerprint, status, body: out }));
   }
 
   function respond(res: ServerResponse, run: () => unknown, remember?: (status: number, body: unknown) => void): void {

@@ -133,6 +133,8 @@ export class Store {
       currency: null,
       delinquent: false,
       balance: 0,
+      shipping: null,
+      default_source: null,
       invoice_prefix: newId('x', 8).slice(2).toUpperCase(),
       invoice_settings: { default_payment_method: null, custom_fields: null, footer: null },
     };
@@ -179,6 +181,7 @@ export class Store {
       metadata: mergeMetadata({}, p),
       default_price: null,
       type: 'service',
+      tax_details: null,
     };
     this.products.set(id, prod);
     return prod;
@@ -307,6 +310,7 @@ export class Store {
       display_name: reqStr(p, 'display_name'),
       event_name: eventName,
       status: 'active',
+      status_transitions: { deactivated_at: null },
       default_aggregation: { formula },
       customer_mapping: { event_payload_key: str(obj(p, 'customer_mapping') ?? {}, 'event_payload_key') ?? 'stripe_customer_id', type: 'by_id' },
       value_settings: { event_payload_key: str(obj(p, 'value_settings') ?? {}, 'event_payload_key') ?? 'value' },

@@ -7,6 +7,7 @@ import { withTenant } from "@/server/db/tenancy";
 import { roleAtLeast, type TenantContext } from "@/server/domain/context";
 import { DomainError } from "@/server/domain/errors";
 import { findMembership } from "@/server/domain/tenants";
+import { trialEndedMessage, trialState } from "@/server/domain/trials";
 import { getUser } from "@/server/domain/users";
 import { logger } from "@/server/logger";
 import { toTRPCError } from "./errors";
@@ -81,6 +82,11 @@ export function tenantProcedure({ minRole, allowWhenSuspended = false }: TenantP
       const { tenant, role } = membership;
       if (!roleAtLeast(role, minRole)) {
         throw new TRPCError({ code: "FORBIDDEN", message: `This needs the ${minRole} role or higher; you are ${role}.` });
+      }
+      // A trial that is over is read-only at once, before the job suspends the shop.
+      const trial = trialState(tenant);
+      if (type === "mutation" && trial?.ended && !allowWhenSuspended) {
+        throw new TRPCError({ code: "PRECONDITION_FAILED", message: trialEndedMessage(trial) });
       }
       if (type === "mutation" && tenant.status === "suspended" && !allowWhenSuspended) {
         throw new TRPCError({ code: "PRECONDITION_FAILED", message: "This shop is suspended and read-only until billing is resolved." });

@@ -13,7 +13,7 @@ import { callOverHttp, errorOf } from "@/test/http";
 import { startStripeHarness, type StripeHarness } from "@/test/stripe-harness";
 import { defaultProvisioningSteps, provisionTenant } from "./lifecycle";
 import { assertCanAddTeamMember, assertWithinPlanLimit } from "./plans";
-import { suspendPastDueTenants } from "./subscriptions";
+import { reconcileSubscriptions, suspendPastDueTenants } from "./subscriptions";
 import { createTenant } from "./tenants";
 
 const DAY = 86_400;
@@ -270,5 +270,88 @@ describe("plan limits", () => {
     expect(overview.usage.find((u) => u.limit === "teamMembers")).toMatchObject({ used: 1, max: 20 });
     const invoices = await caller.billing.invoices({ tenantSlug: shop.slug });
     expect(invoices[0]).toMatchObject({ status: "paid", amountPaid: 19900, currency: "eur" });
+  });
+});
+
+describe("one shop, one subscription", () => {
+  it("expires the previous open checkout when a new one starts", async () => {
+    const owner = await makeUser();
+    const shop = await createTenant({ userId: owner.id }, { name: "Two tabs", slug: `shop-${uniqueSuffix()}`, plan: "starter" });
+    const caller = callerFor(owner.id);
+    const first = await caller.billing.startCheckout({ tenantSlug: shop.slug, plan: "starter" });
+    const second = await caller.billing.startCheckout({ tenantSlug: shop.slug, plan: "pro" });
+    const stripe = stripeClient();
+    const idOf = (url: string) => url.split("/").pop()!;
+    expect((await stripe.checkout.sessions.retrieve(idOf(first.url))).status).toBe("expired");
+    expect((await stripe.checkout.sessions.retrieve(idOf(second.url))).status).toBe("open");
+    // The older tab cannot be paid any more; the newer one can.
+    expect(await h.clickCheckout(first.url, "pay")).toBe(409);
+    expect(await h.clickCheckout(second.url, "pay")).toBe(303);
+    await h.settle();
+    expect(await tenantRow(shop.id)).toMatchObject({ plan: "pro" });
+    const sub = (await subscriptionRow(shop.id))!;
+    expect((await stripe.subscriptions.list({ customer: sub.stripeCustomerId, status: "all" })).data).toHaveLength(1);
+  });
+
+  it("cancels, prorated, a second subscription paid for the same shop and keeps the first", async () => {
+    const owner = await makeUser();
+    const shop = await createTenant({ userId: owner.id }, { name: "Two payments", slug: `shop-${uniqueSuffix()}`, plan: "starter" });
+    const caller = callerFor(owner.id);
+    const first = await caller.billing.startCheckout({ tenantSlug: shop.slug, plan: "starter" });
+    const customer = (await subscriptionRow(shop.id))!.stripeCustomerId;
+    // A second session for the same customer that the app did not get to expire (started
+    // elsewhere at the same moment): both are paid before any webhook is processed.
+    const stripe = stripeClient();
+    const prices = await stripe.prices.list({ lookup_keys: ["souk_pro_monthly"], limit: 1 });
+    const other = await stripe.checkout.sessions.create({
+      mode: "subscription",
+      customer,
+      client_reference_id: shop.id,
+      metadata: { tenant_id: shop.id },
+      subscription_data: { metadata: { tenant_id: shop.id } },
+      line_items: [{ price: prices.data[0]!.id, quantity: 1 }],
+      success_url: "http://localhost/ok",
+    });
+    expect(await h.clickCheckout(first.url, "pay")).toBe(303);
+    h.emu.advanceTime(5);
+    expect(await h.clickCheckout(other.url!, "pay")).toBe(303);
+    await h.settle();
+    await h.settle();
+
+    const subs = (await stripe.subscriptions.list({ customer, status: "all" })).data.sort((a, b) => a.created - b.created || a.id.localeCompare(b.id));
+    expect(subs.map((s) => s.status).sort()).toEqual(["active", "canceled"]);
+    const kept = subs.find((s) => s.status === "active")!;
+    const canceled = subs.find((s) => s.status === "canceled")!;
+    // The first paid (older) subscription stays; the shop is on its plan and was not deleted.
+    expect(kept.metadata.plan).toBe("starter");
+    expect(await subscriptionRow(shop.id)).toMatchObject({ stripeSubscriptionId: kept.id, status: "active", plan: "starter" });
+    expect(await tenantRow(shop.id)).toMatchObject({ status: "active", plan: "starter" });
+    // What was paid for the second one (Pro, EUR 199) is credited to the shop's balance.
+    expect((await stripe.customers.retrieve(customer)) as { balance: number }).toMatchObject({ balance: -19900 });
+    const logs = await db.select().from(provisioningLogs).where(and(eq(provisioningLogs.tenantId, shop.id), eq(provisioningLogs.step, "duplicate_subscription")));
+    expect(logs).toEqual([expect.objectContaining({ status: "succeeded", detail: expect.objectContaining({ kept: kept.id, canceled: canceled.id, creditMinor: 19900 }) })]);
+    expect(await db.select().from(auditLog).where(and(eq(auditLog.tenantId, shop.id), eq(auditLog.action, "billing.duplicate_subscription_canceled")))).toHaveLength(1);
+
+    // The credit pays the next invoice of the subscription that stayed (Starter, EUR 49).
+    h.emu.advanceTime(32 * DAY);
+    await h.settle();
+    const [renewal] = (await stripe.invoices.list({ subscription: kept.id, limit: 1 })).data;
+    expect(renewal).toMatchObject({ billing_reason: "subscription_cycle", amount_due: 0, starting_balance: -19900, ending_balance: -15000 });
+    expect(await tenantRow(shop.id)).toMatchObject({ status: "active", plan: "starter" });
+  });
+
+  it("reconcile cancels a second live subscription it finds", async () => {
+    const { shop } = await activePaidShop("starter");
+    const customer = (await subscriptionRow(shop.id))!.stripeCustomerId;
+    const stripe = stripeClient();
+    const prices = await stripe.prices.list({ lookup_keys: ["souk_starter_monthly"], limit: 1 });
+    const other = await stripe.checkout.sessions.create({ mode: "subscription", customer, line_items: [{ price: prices.data[0]!.id, quantity: 1 }], success_url: "http://localhost/ok" });
+    h.emu.dropNextWebhooks(10);
+    expect(await h.clickCheckout(other.url!, "pay")).toBe(303);
+    await h.emu.waitForWebhooks(5_000);
+    expect((await stripe.subscriptions.list({ customer })).data).toHaveLength(2);
+    await reconcileSubscriptions();
+    expect((await stripe.subscriptions.list({ customer })).data).toHaveLength(1);
+    expect(await subscriptionRow(shop.id)).toMatchObject({ status: "active", plan: "starter" });
   });
 });

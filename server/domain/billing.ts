@@ -9,6 +9,7 @@ import {
   createCustomer,
   createPortalSession,
   customerExists,
+  expireOtherCheckoutSessions,
   stripeIsEmulated,
   listInvoices,
   resolveMeteredPriceId,
@@ -23,6 +24,7 @@ import { retryProvisioning } from "./lifecycle";
 import { currencyDigits } from "./money";
 import { getPlan, listPlans, meterEventName, monthlyAmountMinor, overageLookupKey, overageMetrics, planLimit, storedMediaBytes, type PlanLimit } from "./plans";
 import { applySubscriptionSnapshot, lockTenantBilling } from "./subscriptions";
+import { trialState, type TrialState } from "./trials";
 
 /** Tenant-facing billing: checkout, plan changes, cancel/undo, portal, overview. */
 
@@ -61,6 +63,8 @@ export type UsageBar = { limit: PlanLimit; label: string; used: number | null; m
 
 export type BillingOverview = {
   tenant: { id: string; slug: string; name: string; status: string; plan: string };
+  /** The free trial, while the shop is on it (ended: read-only until a plan is paid). */
+  trial: TrialState | null;
   plan: Plan;
   plans: Plan[];
   subscription: Pick<Subscription, "status" | "currentPeriodEnd" | "cancelAtPeriodEnd" | "pastDueSince" | "plan" | "lastCheckoutSessionId"> | null;
@@ -87,6 +91,7 @@ export async function getBillingOverview(ctx: TenantContext): Promise<BillingOve
     .limit(8);
   return {
     tenant: { id: tenant.id, slug: tenant.slug, name: tenant.name, status: tenant.status, plan: tenant.plan },
+    trial: trialState(tenant),
     plan,
     plans: all,
     subscription: sub
@@ -138,9 +143,11 @@ export async function startCheckout(ctx: TenantContext, input: z.output<typeof p
     successUrl: `${base}/success?session_id={CHECKOUT_SESSION_ID}`,
     cancelUrl: `${base}?checkout=canceled`,
   });
+  // One payable checkout per shop: a tab opened earlier can no longer be paid.
+  const expired = await expireOtherCheckoutSessions(customerId, session.id);
   await withSystem("billing-checkout", async (tx) => {
     await tx.update(subscriptions).set({ lastCheckoutSessionId: session.id }).where(eq(subscriptions.tenantId, ctx.tenantId));
-    await recordAudit(tx, ctx, { tenantId: ctx.tenantId, action: "billing.checkout_started", targetType: "checkout_session", targetId: session.id, metadata: { plan: plan.id } });
+    await recordAudit(tx, ctx, { tenantId: ctx.tenantId, action: "billing.checkout_started", targetType: "checkout_session", targetId: session.id, metadata: { plan: plan.id, expired } });
   });
   return { url: session.url };
 }

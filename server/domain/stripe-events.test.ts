@@ -235,7 +235,7 @@ describe("bursts", () => {
     expect(waits).toHaveLength(3);
     for (const { seconds } of waits) expect(seconds).toBeGreaterThan(50);
     await runDueJobs();
-    const statuses = async () => (await db.select().from(stripeEvents).where(inArray(stripeEvents.id, ids))).map((r) => [r.status, r.lastError]);
+    const statuses = async () => (await db.select().from(stripeEvents).where(inArray(stripeEvents.id, ids)).orderBy(stripeEvents.id)).map((r) => [r.status, r.lastError]);
     expect(await statuses()).toEqual(ids.map(() => ["received", null]));
 
     await db.execute(sql`update graphile_worker._private_jobs set run_at = now() where ${theirs}`); // The minute has passed.

@@ -6,7 +6,7 @@ import { withSystem, type Tx } from "@/server/db/tenancy";
 import { retrieveCheckoutSession, retrieveSubscription, verifyWebhook, WebhookSignatureError, type StripeEventEnvelope } from "@/server/integrations/stripe";
 import { env } from "@/server/env";
 import { logger } from "@/server/logger";
-import { applySubscriptionSnapshot, lockTenantBilling } from "./subscriptions";
+import { applySubscriptionSnapshot, keepOneSubscription, lockTenantBilling } from "./subscriptions";
 
 export const handledEventTypes = new Set([
   "checkout.session.completed",
@@ -87,8 +87,9 @@ function refsOf(type: string, object: Record<string, unknown>) {
     return { sessionId: null, subscriptionId: str(object.id), customerId: id(object.customer), tenantId: str(rec(object.metadata).tenant_id) };
   }
   if (type.startsWith("invoice.")) {
+    // Since API 2025-03-31 an invoice names its subscription only here (no invoice.subscription).
     const details = rec(rec(object.parent).subscription_details);
-    return { sessionId: null, subscriptionId: id(object.subscription) ?? id(details.subscription), customerId: id(object.customer), tenantId: str(rec(details.metadata).tenant_id) };
+    return { sessionId: null, subscriptionId: id(details.subscription), customerId: id(object.customer), tenantId: str(rec(details.metadata).tenant_id) };
   }
   return { sessionId: null, subscriptionId: null, customerId: id(object.customer), tenantId: null };
 }
@@ -205,7 +206,9 @@ async function processInTransaction(tx: Tx, eventId: string, covered: Set<string
   if (!claimed) return "already-processed";
   const snap = await retrieveSubscription(subscriptionId);
   if (!snap) throw new Error(`Stripe does not know subscription ${subscriptionId}`);
-  await applySubscriptionSnapshot(tx, tenantId, snap, `stripe:${eventId}`, event.created);
+  // A second live subscription for the shop (two paid checkout tabs) is canceled here.
+  const kept = await keepOneSubscription(tx, tenantId, snap, `stripe:${eventId}`);
+  await applySubscriptionSnapshot(tx, tenantId, kept, `stripe:${eventId}`, event.created);
   // Done, and with it every other pending event about this subscription that arrived
   // before the re-read: Stripe's state already includes its change, so its own job
   // finds nothing to do. Bursts cost one Stripe read per subscription, not per event.

@@ -2,8 +2,9 @@ import { and, eq, inArray, isNotNull, lte, sql } from "drizzle-orm";
 import { plans, provisioningLogs, subscriptions, tenants, type Subscription } from "@/server/db/schema";
 import { withSystem, type Tx } from "@/server/db/tenancy";
 import { env } from "@/server/env";
-import { listCustomerSubscriptions, planForConfiguredPrice, type SubscriptionSnapshot } from "@/server/integrations/stripe";
+import { cancelSubscriptionNow, listCustomerSubscriptions, planForConfiguredPrice, retrieveSubscription, type SubscriptionSnapshot } from "@/server/integrations/stripe";
 import { logger } from "@/server/logger";
+import { recordAudit } from "./audit";
 import { transitionTenant } from "./lifecycle";
 
 /**
@@ -32,6 +33,41 @@ async function planIdFor(tx: Tx, snap: SubscriptionSnapshot): Promise<string | n
 }
 
 export type SyncChange = { field: string; from: unknown; to: unknown };
+
+/** Statuses in which a subscription still bills (or will, once paid). */
+const live = new Set([...goodStanding, ...overdue]);
+
+/** Stripe's order of creation, with the id breaking ties within a second: the same answer everywhere. */
+const createdBefore = (a: SubscriptionSnapshot, b: SubscriptionSnapshot) => a.created < b.created || (a.created === b.created && a.id < b.id);
+
+/**
+ * One shop, one subscription. Two checkout tabs can both be paid before either webhook
+ * is processed; the shop keeps the OLDER live subscription (the one paid first, which
+ * provisioning may already have acted on) and the newer one is canceled at once,
+ * prorated, so what was paid for it becomes a credit on the shop's Stripe balance
+ * that pays its next invoices (no card refund: the customer is the same). Each
+ * cancellation is written to the provisioning log and the audit trail.
+ * Call under the tenant's billing lock. Returns the subscription to apply.
+ */
+export async function keepOneSubscription(tx: Tx, tenantId: string, snap: SubscriptionSnapshot, cause: string): Promise<SubscriptionSnapshot> {
+  if (!live.has(snap.status)) return snap;
+  const [current] = await tx.select({ id: subscriptions.stripeSubscriptionId, status: subscriptions.status }).from(subscriptions).where(eq(subscriptions.tenantId, tenantId));
+  if (!current?.id || current.id === snap.id || !live.has(current.status)) return snap;
+  // The stored row may be behind Stripe: ask whether the other one still bills.
+  const other = await retrieveSubscription(current.id);
+  if (!other || !live.has(other.status)) return snap;
+  const [keep, drop] = createdBefore(other, snap) ? [other, snap] : [snap, other];
+  await cancelDuplicate(tx, tenantId, keep, drop, cause);
+  return keep;
+}
+
+async function cancelDuplicate(tx: Tx, tenantId: string, keep: SubscriptionSnapshot, drop: SubscriptionSnapshot, cause: string) {
+  const canceled = await cancelSubscriptionNow(drop.id);
+  const detail = { kept: keep.id, canceled: drop.id, canceledPrice: drop.priceLookupKey ?? drop.priceId, creditMinor: canceled?.creditMinor ?? 0, alreadyCanceled: canceled === null };
+  await tx.insert(provisioningLogs).values({ tenantId, step: "duplicate_subscription", status: "succeeded", cause, detail });
+  await recordAudit(tx, { userId: null }, { tenantId, action: "billing.duplicate_subscription_canceled", targetType: "subscription", targetId: drop.id, metadata: { ...detail, cause } });
+  logger.warn({ tenantId, ...detail }, "canceled a second live subscription of one shop");
+}
 
 export async function applySubscriptionSnapshot(
   tx: Tx,
@@ -154,10 +190,13 @@ export async function reconcileSubscriptions(): Promise<ReconcileReport> {
     report.checked++;
     try {
       const subs = await listCustomerSubscriptions(row.stripeCustomerId);
-      const current = subs.find((s) => !ended.has(s.status)) ?? subs[0];
+      // More than one live subscription: the oldest stays, as in webhook processing.
+      const liveSubs = subs.filter((s) => live.has(s.status)).sort((a, b) => (createdBefore(a, b) ? -1 : 1));
+      const current = liveSubs[0] ?? subs.find((s) => !ended.has(s.status)) ?? subs[0];
       if (!current) continue;
       const changes = await withSystem("billing-reconcile", async (tx) => {
         await lockTenantBilling(tx, row.tenantId);
+        for (const extra of liveSubs.slice(1)) await cancelDuplicate(tx, row.tenantId, current, extra, "reconcile");
         const applied = await applySubscriptionSnapshot(tx, row.tenantId, current, "reconcile");
         if (applied.length) {
           await tx.insert(provisioningLogs).values({ tenantId: row.tenantId, step: "reconcile", status: "succeeded", cause: "reconcile", detail: { subscription: current.id, changes: applied } });

@@ -7,6 +7,7 @@ import type { Actor, TenantContext } from "./context";
 import { DomainError, fieldError, isUniqueViolation } from "./errors";
 import { provisionTenant } from "./lifecycle";
 import { currencyInput } from "./money";
+import { assertCanOpenShop, trialEndFor } from "./trials";
 import { slugify } from "@/lib/slug";
 
 /** Paths that must never be a shop's slug (they are routes or hostnames). */
@@ -65,11 +66,14 @@ async function insertPendingTenant(actor: Actor & { userId: string }, input: z.o
   const parsed = slugInput.safeParse(slug);
   if (!parsed.success) throw fieldError("slug", parsed.error.issues[0]?.message ?? "Choose another address");
   return withSystem("create-tenant", async (tx) => {
+    await assertCanOpenShop(tx, actor.userId, input.plan);
+    // A paid-plan shop waits for Checkout on no trial at all.
+    const trialEndsAt = input.plan === "trial" ? await trialEndFor(tx) : null;
     let tenant: Tenant | undefined;
     try {
       [tenant] = await tx
         .insert(tenants)
-        .values({ slug: parsed.data, name: input.name, defaultCurrency: input.defaultCurrency, status: "pending", plan: "trial" })
+        .values({ slug: parsed.data, name: input.name, defaultCurrency: input.defaultCurrency, status: "pending", plan: "trial", trialEndsAt })
         .returning();
     } catch (error) {
       if (isUniqueViolation(error, "tenants_slug_key")) throw fieldError("slug", "This address is already taken");

@@ -173,6 +173,53 @@ export async function createCheckoutSession(input: {
   return { id: session.id, url: session.url };
 }
 
+/** Stripe's answer when the session is no longer open (paid or expired meanwhile). */
+const isNotOpen = (error: unknown) => error instanceof Stripe.errors.StripeInvalidRequestError && error.statusCode === 400;
+
+/**
+ * Expires every open Checkout Session of the customer but `keepId`, so a tab opened
+ * earlier can no longer be paid. Two checkouts started at once each expire the other's
+ * session if they see it: at worst neither stays payable (the customer starts again),
+ * never both. Returns the ids expired.
+ */
+export async function expireOtherCheckoutSessions(customerId: string, keepId: string): Promise<string[]> {
+  const stripe = stripeClient();
+  const expired: string[] = [];
+  for await (const session of stripe.checkout.sessions.list({ customer: customerId, status: "open", limit: 100 })) {
+    if (session.id === keepId) continue;
+    try {
+      await stripe.checkout.sessions.expire(session.id);
+      expired.push(session.id);
+    } catch (error) {
+      // Completed meanwhile: the webhook's duplicate check cancels what it started.
+      if (!isNotOpen(error)) throw error;
+    }
+  }
+  return expired;
+}
+
+/**
+ * Cancels a subscription at once, prorated: its unused time is invoiced now as a
+ * credit, which Stripe keeps on the customer's balance and applies to the
+ * customer's next invoices (the shop's other subscription). Already canceled: null.
+ */
+export async function cancelSubscriptionNow(subscriptionId: string): Promise<{ snapshot: SubscriptionSnapshot; creditMinor: number } | null> {
+  const stripe = stripeClient();
+  try {
+    const sub = await stripe.subscriptions.cancel(subscriptionId, { prorate: true, invoice_now: true });
+    const invoiceId = idOf(sub.latest_invoice);
+    const invoice = invoiceId ? await stripe.invoices.retrieve(invoiceId) : null;
+    // The final invoice's negative total is the credit (0 when nothing was left unused).
+    const creditMinor = invoice && invoice.total < 0 ? -invoice.total : 0;
+    return { snapshot: toSubscriptionSnapshot(sub), creditMinor };
+  } catch (error) {
+    if (isMissing(error)) return null;
+    // Canceled meanwhile (another worker, the customer): nothing left to do.
+    if (error instanceof Stripe.errors.StripeInvalidRequestError && (await retrieveSubscription(subscriptionId))?.status === "canceled") return null;
+    throw error;
+  }
+}
+
 export async function createPortalSession(customerId: string, returnUrl: string): Promise<string> {
   const session = await stripeClient().billingPortal.sessions.create({ customer: customerId, return_url: returnUrl });
   return session.url;

@@ -28,7 +28,7 @@ async function seedVisits(tenantId: string, ages: number[]) {
 describe("visit retention", () => {
   it("deletes every shop's visits older than VISIT_RETENTION_DAYS and keeps the rest", async () => {
     const owner = await makeUser("Retention");
-    const [a, b] = [await makeTenant(owner, "Old Visits A"), await makeTenant(owner, "Old Visits B")];
+    const [a, b] = [await makeTenant(owner, "Old Visits A"), await makeTenant(await makeUser("Retention B"), "Old Visits B")];
     const old = env.VISIT_RETENTION_DAYS + 5;
     await seedVisits(a.id, [1, 30, old, old + 100]);
     await seedVisits(b.id, [old, 2]);
@@ -39,7 +39,7 @@ describe("visit retention", () => {
 
   it("deletes one shop's rows only, in bounded batches", async () => {
     const owner = await makeUser("Retention Batches");
-    const [mine, theirs] = [await makeTenant(owner, "Batch Shop"), await makeTenant(owner, "Other Shop")];
+    const [mine, theirs] = [await makeTenant(owner, "Batch Shop"), await makeTenant(await makeUser("Retention Other"), "Other Shop")];
     await seedVisits(mine.id, [10, 11, 12]);
     await seedVisits(theirs.id, [10]);
     const cutoff = new Date();
@@ -51,7 +51,7 @@ describe("visit retention", () => {
 
   it("is not open to tenants: the tenant role cannot delete visits, its own or another shop's", async () => {
     const owner = await makeUser("Retention Tenant");
-    const [mine, theirs] = [await makeTenant(owner, "Tenant Shop"), await makeTenant(owner, "Their Shop")];
+    const [mine, theirs] = [await makeTenant(owner, "Tenant Shop"), await makeTenant(await makeUser("Retention Their"), "Their Shop")];
     await seedVisits(mine.id, [10]);
     await seedVisits(theirs.id, [10]);
     for (const target of [mine.id, theirs.id]) {

@@ -6,6 +6,7 @@ import { recordAudit } from "@/server/domain/audit";
 import { ownerEmails, provisionTenant, tenantsDueForPurge } from "@/server/domain/lifecycle";
 import { processStripeEventBatch } from "@/server/domain/stripe-events";
 import { reconcileSubscriptions, suspendPastDueTenants } from "@/server/domain/subscriptions";
+import { endExpiredTrials } from "@/server/domain/trials";
 import { env } from "@/server/env";
 import { sendMail } from "@/server/integrations/mail";
 import { logger } from "@/server/logger";
@@ -73,6 +74,18 @@ export const reconcileSubscriptionsJob = defineJob({
   },
 });
 
+export const endTrialsJob = defineJob({
+  name: "tenant:end-trials",
+  schema: z.object({}).passthrough(),
+  maxAttempts: 3,
+  // Hourly: writes are refused from the trial's end on by the request check; this takes
+  // the storefront offline within the hour.
+  cron: "7 * * * *",
+  async handle() {
+    await endExpiredTrials();
+  },
+});
+
 export const purgeDeletedTenantsJob = defineJob({
   name: "tenant:purge-deleted",
   schema: z.object({}).passthrough(),
@@ -102,4 +115,4 @@ export async function purgeDeletedTenants(now = new Date()): Promise<string[]> {
   return purged;
 }
 
-export const billingJobs = [processStripeEventsJob, provisionTenantJob, sendWelcomeEmailJob, suspendPastDueJob, reconcileSubscriptionsJob, purgeDeletedTenantsJob];
+export const billingJobs = [processStripeEventsJob, provisionTenantJob, sendWelcomeEmailJob, suspendPastDueJob, reconcileSubscriptionsJob, endTrialsJob, purgeDeletedTenantsJob];

@@ -114,7 +114,7 @@ describe("public storefront", () => {
     const o = await makeUser("Gone");
     const pending = await makeTenant(o, "Still Pending");
     await setTenantStatus(pending.id, "pending");
-    const deleted = await makeTenant(o, "Long Gone");
+    const deleted = await makeTenant(await makeUser("Gone Too"), "Long Gone");
     await setTenantStatus(deleted.id, "deleted");
     for (const slug of ["no-such-shop", pending.slug, deleted.slug]) {
       const res = await proxy(new NextRequest(`http://localhost/s/${slug}/p/anything`));

@@ -1,3 +1,4 @@
+import Link from "next/link";
 import { DashboardNav } from "@/components/dashboard/nav";
 import { TenantSwitcher } from "@/components/dashboard/tenant-switcher";
 import { UserMenu } from "@/components/dashboard/user-menu";
@@ -20,7 +21,21 @@ export default async function TenantDashboardLayout({ children, params }: Layout
   return (
     <div className="flex min-h-dvh flex-col">
       {!me.emailVerified ? <VerifyEmailBanner email={me.email} /> : null}
-      {tenant.status === "suspended" ? (
+      {tenant.trial?.ended ? (
+        <div role="alert" data-testid="trial-banner" className="border-b border-destructive/30 bg-destructive/10 px-6 py-2 text-sm text-destructive">
+          The free trial has ended: the storefront is offline and the dashboard is read-only until you choose a plan.{" "}
+          <Link href={`/dashboard/${tenant.slug}/billing`} className="font-medium underline underline-offset-4">
+            Choose a plan
+          </Link>
+        </div>
+      ) : tenant.trial && tenant.status === "active" ? (
+        <div role="status" data-testid="trial-banner" className="border-b border-sky-500/30 bg-sky-500/10 px-6 py-2 text-sm text-sky-900 dark:text-sky-200">
+          Free trial: {tenant.trial.daysLeft} {tenant.trial.daysLeft === 1 ? "day" : "days"} left. Choose a plan before it ends to keep the shop open.{" "}
+          <Link href={`/dashboard/${tenant.slug}/billing`} className="font-medium underline underline-offset-4">
+            See plans
+          </Link>
+        </div>
+      ) : tenant.status === "suspended" ? (
         <div role="alert" className="border-b border-destructive/30 bg-destructive/10 px-6 py-2 text-sm text-destructive">
           This shop is suspended: the storefront is offline and the dashboard is read-only until billing is resolved.
         </div>

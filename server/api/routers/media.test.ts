@@ -103,29 +103,30 @@ describe("media router (over the S3 protocol, against s3rver)", () => {
 
   it("refuses an upload the plan's storage has no room for, declared or real, with an upgrade hint, and changes nothing", async () => {
     // A shop on the free trial (500 MB) that already stores all of it but 1 KB.
-    const full = await makeTenant(owner, "Full Shop");
+    const fullOwner = await makeUser();
+    const full = await makeTenant(fullOwner, "Full Shop");
     await db.insert(mediaAssets).values({ tenantId: full.id, objectKey: `tenants/${full.id}/media/existing.png`, contentType: "image/png", bytes: 500 * 1024 * 1024 - 1024, status: "ready" });
     const upload = (filename: string, bytes: number) => ({ tenantSlug: full.slug, productId: null, filename, contentType: "image/png", bytes });
     const assetsOf = () => db.select({ id: mediaAssets.id }).from(mediaAssets).where(eq(mediaAssets.tenantId, full.id));
 
-    const declared = await callOverHttp(owner.id, "media.createUpload", upload("more.png", 2048), "mutation");
+    const declared = await callOverHttp(fullOwner.id, "media.createUpload", upload("more.png", 2048), "mutation");
     expect(declared.status).toBe(412);
     expect(errorOf(declared.body).message).toBe("Your Free trial plan allows 500 MB of storage. Upgrade to Starter for up to 5 GB of storage.");
     expect(await assetsOf()).toHaveLength(1);
 
     // Declared within what is left, but the file is larger: refused on confirmation, object and row removed.
-    const { asset, uploadUrl } = await callerFor(owner.id).media.createUpload(upload("liar.png", 512));
+    const { asset, uploadUrl } = await callerFor(fullOwner.id).media.createUpload(upload("liar.png", 512));
     expect((await putTo(uploadUrl, png(4096), "image/png")).status).toBe(200);
-    const real = await callOverHttp(owner.id, "media.confirm", { tenantSlug: full.slug, id: asset.id }, "mutation");
+    const real = await callOverHttp(fullOwner.id, "media.confirm", { tenantSlug: full.slug, id: asset.id }, "mutation");
     expect(real.status).toBe(412);
     expect(errorOf(real.body).message).toMatch(/^Your Free trial plan allows 500 MB of storage\./);
     expect(await headObject(asset.objectKey)).toBeNull();
     expect(await assetsOf()).toHaveLength(1);
 
     // What fits still goes in.
-    const fits = await callerFor(owner.id).media.createUpload(upload("fits.png", 1024));
+    const fits = await callerFor(fullOwner.id).media.createUpload(upload("fits.png", 1024));
     expect((await putTo(fits.uploadUrl, png(1024), "image/png")).status).toBe(200);
-    expect(await callerFor(owner.id).media.confirm({ tenantSlug: full.slug, id: fits.asset.id })).toMatchObject({ status: "ready", bytes: 1024 });
+    expect(await callerFor(fullOwner.id).media.confirm({ tenantSlug: full.slug, id: fits.asset.id })).toMatchObject({ status: "ready", bytes: 1024 });
   });
 
   it("refuses to confirm an upload that never arrived", async () => {

@@ -8,6 +8,7 @@ import {
   updateTenantSettings,
   updateTenantSettingsInput,
 } from "@/server/domain/tenants";
+import { trialState } from "@/server/domain/trials";
 
 export const tenantsRouter = createTRPCRouter({
   create: authedProcedure.input(createTenantInput).mutation(async ({ ctx, input }) => {
@@ -17,10 +18,10 @@ export const tenantsRouter = createTRPCRouter({
     return tenant;
   }),
   listMine: authedProcedure.query(({ ctx }) => listTenantsForUser(ctx.userId)),
-  bySlug: tenantProcedure({ minRole: "viewer" }).query(async ({ ctx }) => ({
-    ...(await getTenant(ctx.tenantCtx)),
-    role: ctx.tenantCtx.role,
-  })),
+  bySlug: tenantProcedure({ minRole: "viewer" }).query(async ({ ctx }) => {
+    const tenant = await getTenant(ctx.tenantCtx);
+    return { ...tenant, role: ctx.tenantCtx.role, trial: trialState(tenant) };
+  }),
   updateSettings: tenantProcedure({ minRole: "admin" })
     .input(updateTenantSettingsInput)
     .mutation(async ({ ctx, input }) => {

@@ -28,6 +28,8 @@ export const tenants = pgTable(
     branding: jsonb().$type<TenantBranding>().notNull().default({}),
     ...timestamps,
     deletedAt: timestamp({ withTimezone: true, mode: "date" }),
+    /** End of the free trial (created + the trial plan's trial_days); null: not a trial shop, or no end. */
+    trialEndsAt: timestamp({ withTimezone: true, mode: "date" }),
     /** Object-storage key prefix for the tenant's files, set by provisioning. */
     storagePrefix: text(),
   },

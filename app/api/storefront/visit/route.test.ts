@@ -36,7 +36,9 @@ describe("POST /api/storefront/visit", () => {
 
   it("records at most VISIT_RATE_LIMIT_PER_MINUTE page views per client address and shop, whatever the cookie, across flushes", async () => {
     const owner = await makeUser();
-    const [shop, other] = await Promise.all([makeTenant(owner, "Flooded Shop"), makeTenant(owner, "Other Shop")]);
+    // One account opens one trial shop: the other shop has its own owner.
+    const otherOwner = await makeUser();
+    const [shop, other] = await Promise.all([makeTenant(owner, "Flooded Shop"), makeTenant(otherOwner, "Other Shop")]);
     const limit = env.VISIT_RATE_LIMIT_PER_MINUTE;
     // Counters are per clock minute: start well inside one, so both flushes below share it.
     const second = new Date().getSeconds();
@@ -49,8 +51,8 @@ describe("POST /api/storefront/visit", () => {
     // Still the same minute: that address has no room left, in any later batch.
     await POST(beacon({ tenant: shop.slug, path: `/s/${shop.slug}` }));
     expect(await flushVisits()).toBe(0);
-    const visitsOf = async (slug: string) => (await callerFor(owner.id).storefront.analytics({ tenantSlug: slug, days: 1 })).totals.visits;
-    expect([await visitsOf(shop.slug), await visitsOf(other.slug)]).toEqual([limit + 1, 1]);
+    const visitsOf = async (userId: string, slug: string) => (await callerFor(userId).storefront.analytics({ tenantSlug: slug, days: 1 })).totals.visits;
+    expect([await visitsOf(owner.id, shop.slug), await visitsOf(otherOwner.id, other.slug)]).toEqual([limit + 1, 1]);
     // Only a keyed hash of the address is kept, and only for the current minute.
     const counters = await db.select().from(visitRateLimits).where(eq(visitRateLimits.tenantId, shop.id));
     expect(counters.map((c) => c.hits).sort((a, b) => a - b)).toEqual([1, limit + 6]);
