@@ -94,7 +94,9 @@ async function main(): Promise<number> {
         await res.text();
         return;
       }
-      accepted += ((await res.json()) as { accepted: number }).accepted;
+      // Read first, then add: `accepted += await …` would read the total before the await and lose concurrent updates.
+      const answer = (await res.json()) as { accepted: number };
+      accepted += answer.accepted;
     });
     const cpuAfter = { next: cpuSeconds(children[0]!.pid), machine: machineCpuSeconds() };
 
@@ -105,7 +107,7 @@ async function main(): Promise<number> {
       const rows = batchOf(b, shops, "bare", base).map((e) => ({ t: tenantOf.get(e.shop), p: `${e.occurredAt.slice(0, 7)}-01`, k: e.idempotencyKey, m: e.metric, q: e.quantity, o: e.occurredAt, s: "api" }));
       await sql.unsafe(
         `insert into usage_events (tenant_id, period, idempotency_key, metric, quantity, occurred_at, source)
-         select t, p, k, m, q, o, s from json_to_recordset($1::json) as x(t uuid, p date, k text, m text, q numeric, o timestamptz, s text)
+         select t, p, k, m, q, o, s from json_to_recordset($1::text::json) as x(t uuid, p date, k text, m text, q numeric, o timestamptz, s text)
          on conflict do nothing returning tenant_id, idempotency_key`,
         [JSON.stringify(rows)],
       );
