@@ -55,6 +55,9 @@ const schema = z
     VISIT_RETENTION_DAYS: z.coerce.number().int().min(1).default(400),
     // Page views one client address may record per shop and minute; the beacon drops the rest.
     VISIT_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(120),
+    // Usage events are kept this many whole months before the current one; older monthly
+    // partitions are dropped by a daily job, and events older than that are refused at ingestion.
+    USAGE_RETENTION_MONTHS: z.coerce.number().int().min(1).max(120).default(13),
     // Media (issue 3). No S3_ENDPOINT: AWS S3 itself; `npm run dev` and the tests start s3rver and set it.
     S3_ENDPOINT: optional,
     S3_BUCKET: z.string().default("souk-media"),

@@ -3,7 +3,8 @@ import type { Tenant } from "@/server/db/schema";
 import { withSystem, withTenant } from "@/server/db/tenancy";
 import { subscriptions } from "@/server/db/schema";
 import { recordAudit } from "@/server/domain/audit";
-import { categories, mediaAssets, products, storefrontSettings, usageEvents, visitRateLimits, visits } from "@/server/db/schema";
+import { apiKeys, categories, mediaAssets, products, storefrontSettings, usageAlerts, usageEvents, visitRateLimits, visits } from "@/server/db/schema";
+import { generateApiKey } from "@/server/domain/api-keys";
 import { sql } from "drizzle-orm";
 
 /**
@@ -32,6 +33,9 @@ export async function createTenantFixtures(tenant: Tenant, owner: PublicUser): P
     const period = `${occurredAt.toISOString().slice(0, 7)}-01`;
     await tx.execute(sql`select usage_events_ensure_partition(${period}::date)`);
     await tx.insert(usageEvents).values({ tenantId: tenant.id, period, idempotencyKey: "fixture-event", metric: "api_calls", quantity: "1", occurredAt, source: "system" });
+    await tx.insert(usageAlerts).values({ tenantId: tenant.id, period, metric: "api_calls", threshold: 80, used: "1" });
+    const key = generateApiKey();
+    await tx.insert(apiKeys).values({ tenantId: tenant.id, kind: "shop", name: "Fixture key", keyHash: key.hash, prefix: key.prefix, scopes: ["catalog:read"] });
   });
   // Billing rows are written only by the system door (webhooks, checkout).
   await withSystem("test-fixtures", (tx) =>

@@ -1,6 +1,6 @@
 "use client";
 
-import { BarChart3, CreditCard, LayoutDashboard, Package, Settings, Store, Users } from "lucide-react";
+import { BarChart3, CreditCard, Gauge, KeyRound, LayoutDashboard, Package, Settings, Store, Users } from "lucide-react";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { cn } from "@/lib/utils";
@@ -11,7 +11,9 @@ const items = [
   { href: "/storefront", label: "Storefront", icon: Store },
   { href: "/analytics", label: "Analytics", icon: BarChart3 },
   { href: "/team", label: "Team", icon: Users },
+  { href: "/usage", label: "Usage", icon: Gauge },
   { href: "/billing", label: "Billing", icon: CreditCard },
+  { href: "/api-keys", label: "API keys", icon: KeyRound },
   { href: "/settings", label: "Settings", icon: Settings },
 ];
 

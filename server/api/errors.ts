@@ -12,6 +12,7 @@ export const domainErrorStatus: Record<DomainErrorCode, { trpc: TRPC_ERROR_CODE_
   precondition_failed: { trpc: "PRECONDITION_FAILED", http: 412 },
   limit_reached: { trpc: "PRECONDITION_FAILED", http: 412 },
   rate_limited: { trpc: "TOO_MANY_REQUESTS", http: 429 },
+  payload_too_large: { trpc: "PAYLOAD_TOO_LARGE", http: 413 },
 };
 
 export function toTRPCError(error: unknown): unknown {

@@ -5,6 +5,8 @@ import { usersRouter } from "./routers/users";
 import { catalogRouter } from "./routers/catalog";
 import { mediaRouter } from "./routers/media";
 import { storefrontRouter } from "./routers/storefront";
+import { apiKeysRouter } from "./routers/api-keys";
+import { usageRouter } from "./routers/usage";
 
 export const appRouter = createTRPCRouter({
   users: usersRouter,
@@ -13,6 +15,8 @@ export const appRouter = createTRPCRouter({
   catalog: catalogRouter,
   media: mediaRouter,
   storefront: storefrontRouter,
+  usage: usageRouter,
+  apiKeys: apiKeysRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,9 +1,9 @@
 import "server-only";
 import { auth } from "@/server/auth";
-import { createApiContext, type ApiContext } from "./trpc";
+import { contextFromHeaders } from "./request-context";
+import type { ApiContext } from "./trpc";
 
-/** The API context of the signed-in browser user (Auth.js session cookie). */
+/** The API context of a request: its bearer key, else the signed-in browser user (Auth.js session cookie). */
 export async function contextFromSession(headers: Headers): Promise<ApiContext> {
-  const session = await auth();
-  return createApiContext({ userId: session?.user?.id ?? null, requestId: headers.get("x-request-id") });
+  return contextFromHeaders(headers, async () => (await auth())?.user?.id ?? null);
 }

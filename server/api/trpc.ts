@@ -6,21 +6,41 @@ import type { MembershipRole, Tenant } from "@/server/db/schema";
 import { withTenant } from "@/server/db/tenancy";
 import { roleAtLeast, type TenantContext } from "@/server/domain/context";
 import { DomainError } from "@/server/domain/errors";
-import { findMembership } from "@/server/domain/tenants";
+import { apiKeyFailureMessage, roleForScopes, type ApiKeyFailure, type ApiPrincipal } from "@/server/domain/api-keys";
+import { findMembership, findTenantBySlug } from "@/server/domain/tenants";
 import { trialEndedMessage, trialState } from "@/server/domain/trials";
+import { countApiCall } from "@/server/usage/api-call-meter";
 import { getUser } from "@/server/domain/users";
 import { logger } from "@/server/logger";
 import { toTRPCError } from "./errors";
 
-/** Who is calling. Built from the Auth.js session by the route handler, or by tests directly. */
+/**
+ * Who is calling: a signed-in user (Auth.js session) or an API key (Authorization: Bearer),
+ * built by the route handler or by tests directly. `apiKeyFailure` says why a bearer key
+ * presented was refused, so procedures answer UNAUTHORIZED with the reason.
+ */
 export type ApiContext = {
   userId: string | null;
   impersonatorUserId: string | null;
   requestId: string;
+  apiKey: ApiPrincipal | null;
+  apiKeyFailure: ApiKeyFailure | null;
 };
 
-export function createApiContext(opts: { userId: string | null; impersonatorUserId?: string | null; requestId?: string | null }): ApiContext {
-  return { userId: opts.userId, impersonatorUserId: opts.impersonatorUserId ?? null, requestId: opts.requestId ?? randomUUID() };
+export function createApiContext(opts: {
+  userId: string | null;
+  impersonatorUserId?: string | null;
+  requestId?: string | null;
+  apiKey?: ApiPrincipal | null;
+  apiKeyFailure?: ApiKeyFailure | null;
+}): ApiContext {
+  return {
+    userId: opts.userId,
+    impersonatorUserId: opts.impersonatorUserId ?? null,
+    requestId: opts.requestId ?? randomUUID(),
+    apiKey: opts.apiKey ?? null,
+    apiKeyFailure: opts.apiKeyFailure ?? null,
+  };
 }
 
 const t = initTRPC.context<ApiContext>().create({
@@ -55,8 +75,16 @@ const errorMapping = t.middleware(async ({ ctx, path, type, next }) => {
 
 export const publicProcedure = t.procedure.use(errorMapping);
 
+function unauthorized(ctx: ApiContext): TRPCError {
+  if (ctx.apiKeyFailure) return new TRPCError({ code: "UNAUTHORIZED", message: apiKeyFailureMessage[ctx.apiKeyFailure] });
+  return new TRPCError({ code: "UNAUTHORIZED", message: "Sign in to continue" });
+}
+
+/** A signed-in user. An API key is not a user: user-level procedures refuse it. */
 export const authedProcedure = publicProcedure.use(async ({ ctx, next }) => {
-  if (!ctx.userId) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in to continue" });
+  if (ctx.apiKeyFailure) throw unauthorized(ctx);
+  if (ctx.apiKey) throw new TRPCError({ code: "FORBIDDEN", message: "API keys act on a shop's procedures only." });
+  if (!ctx.userId) throw unauthorized(ctx);
   return next({ ctx: { ...ctx, userId: ctx.userId } });
 });
 
@@ -74,14 +102,14 @@ type TenantProcedureOptions = {
  * security confines it to this tenant; a failed handler rolls the transaction back.
  */
 export function tenantProcedure({ minRole, allowWhenSuspended = false }: TenantProcedureOptions) {
-  return authedProcedure
+  return publicProcedure
     .input(z.object({ tenantSlug: z.string().min(1).max(63) }))
     .use(async ({ ctx, input, type, next }) => {
-      const membership = await findMembership(ctx.userId, input.tenantSlug);
-      if (!membership) throw new TRPCError({ code: "NOT_FOUND", message: "Shop not found" });
-      const { tenant, role } = membership;
+      const caller = await resolveTenantCaller(ctx, input.tenantSlug);
+      const { tenant, role, userId } = caller;
       if (!roleAtLeast(role, minRole)) {
-        throw new TRPCError({ code: "FORBIDDEN", message: `This needs the ${minRole} role or higher; you are ${role}.` });
+        const who = ctx.apiKey ? "this API key's scopes give" : "you are";
+        throw new TRPCError({ code: "FORBIDDEN", message: `This needs the ${minRole} role or higher; ${who} ${role}.` });
       }
       // A trial that is over is read-only at once, before the job suspends the shop.
       const trial = trialState(tenant);
@@ -96,7 +124,7 @@ export function tenantProcedure({ minRole, allowWhenSuspended = false }: TenantP
           tx,
           tenantId: tenant.id,
           role,
-          userId: ctx.userId,
+          userId,
           impersonatorUserId: ctx.impersonatorUserId,
           requestId: ctx.requestId,
         };
@@ -106,6 +134,29 @@ export function tenantProcedure({ minRole, allowWhenSuspended = false }: TenantP
         return result;
       });
     });
+}
+
+/**
+ * The shop named by the slug and the caller's role in it. A user: their membership. A shop key:
+ * its own shop only (any other slug is NOT_FOUND, exactly like a shop the user is no member of),
+ * with the role its scopes give; the call is counted as the shop's api_calls usage.
+ */
+async function resolveTenantCaller(ctx: ApiContext, slug: string): Promise<{ tenant: Tenant; role: MembershipRole; userId: string | null }> {
+  if (ctx.apiKeyFailure) throw unauthorized(ctx);
+  if (ctx.apiKey) {
+    const key = ctx.apiKey;
+    if (key.kind !== "shop" || key.tenantSlug !== slug) throw new TRPCError({ code: "NOT_FOUND", message: "Shop not found" });
+    const tenant = await findTenantBySlug(slug);
+    if (!tenant || tenant.id !== key.tenantId) throw new TRPCError({ code: "NOT_FOUND", message: "Shop not found" });
+    countApiCall(tenant.id);
+    const role = roleForScopes(key.scopes);
+    if (!role) throw new TRPCError({ code: "FORBIDDEN", message: "This API key has no catalog or admin scope." });
+    return { tenant, role, userId: null };
+  }
+  if (!ctx.userId) throw unauthorized(ctx);
+  const membership = await findMembership(ctx.userId, slug);
+  if (!membership) throw new TRPCError({ code: "NOT_FOUND", message: "Shop not found" });
+  return { ...membership, userId: ctx.userId };
 }
 
 export const platformAdminProcedure = authedProcedure.use(async ({ ctx, next }) => {

@@ -18,6 +18,7 @@ import {
   type InvoiceSnapshot,
 } from "@/server/integrations/stripe";
 import { recordAudit } from "./audit";
+import { apiCallsThisMonth } from "./usage/overview";
 import type { TenantContext } from "./context";
 import { DomainError } from "./errors";
 import { retryProvisioning } from "./lifecycle";
@@ -97,12 +98,11 @@ export async function getBillingOverview(ctx: TenantContext): Promise<BillingOve
     subscription: sub
       ? { status: sub.status, currentPeriodEnd: sub.currentPeriodEnd, cancelAtPeriodEnd: sub.cancelAtPeriodEnd, pastDueSince: sub.pastDueSince, plan: sub.plan, lastCheckoutSessionId: sub.lastCheckoutSessionId }
       : null,
-    // used null: not metered yet (API calls arrive with usage ingestion, a later issue).
     usage: [
       { limit: "products", label: "Products", used: productCount?.n ?? 0, max: planLimit(plan, "products") },
       { limit: "teamMembers", label: "Team members", used: members?.n ?? 0, max: planLimit(plan, "teamMembers") },
       { limit: "storageBytes", label: "Storage", used: storedBytes, max: planLimit(plan, "storageBytes") },
-      { limit: "apiCallsPerMonth", label: "API calls this month", used: null, max: planLimit(plan, "apiCallsPerMonth") },
+      { limit: "apiCallsPerMonth", label: "API calls this month", used: await apiCallsThisMonth(ctx), max: planLimit(plan, "apiCallsPerMonth") },
     ],
     graceHours: env.BILLING_GRACE_PERIOD_HOURS,
     recentLog,

@@ -10,7 +10,8 @@ export type DomainErrorCode =
   | "conflict"
   | "precondition_failed"
   | "limit_reached"
-  | "rate_limited";
+  | "rate_limited"
+  | "payload_too_large";
 
 export class DomainError extends Error {
   constructor(

@@ -114,6 +114,12 @@ export async function findMembership(userId: string, slug: string): Promise<{ te
   return row ?? null;
 }
 
+/** A shop by slug, unless deleted (API-key callers, whose key already names the shop). */
+export async function findTenantBySlug(slug: string): Promise<Tenant | null> {
+  const [tenant] = await withSystem("resolve-tenant", (tx) => tx.select().from(tenants).where(and(eq(tenants.slug, slug), ne(tenants.status, "deleted"))));
+  return tenant ?? null;
+}
+
 export async function getTenant(ctx: TenantContext): Promise<Tenant> {
   const [tenant] = await ctx.tx.select().from(tenants).where(eq(tenants.id, ctx.tenantId));
   if (!tenant) throw new DomainError("not_found", "Shop not found");

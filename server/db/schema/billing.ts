@@ -11,11 +11,12 @@ import {
   text,
   timestamp,
 } from "drizzle-orm/pg-core";
+import type { MetricId } from "../../domain/usage/metrics";
 import { createdAt, tenantId, tenantIsolation, timestamps } from "./columns";
 import { tenants } from "./tenants";
 
-/** Metrics a plan includes a quota of and bills overage for (see usage/billing runs). */
-export type PlanMetric = "storefront_visits" | "api_calls" | "storage_gb_months";
+/** Metrics a plan includes a quota of and bills overage for: the metric registry's ids (type only, so no runtime import upward). */
+export type PlanMetric = MetricId;
 
 /**
  * Global plan catalog, seeded by migration. Stripe price ids are NOT stored

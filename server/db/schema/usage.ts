@@ -1,4 +1,4 @@
-import { check, date, numeric, pgTable, primaryKey, text, timestamp } from "drizzle-orm/pg-core";
+import { check, date, integer, numeric, pgTable, primaryKey, text, timestamp } from "drizzle-orm/pg-core";
 import { sql } from "drizzle-orm";
 import { createdAt, tenantId, tenantIsolation } from "./columns";
 import { tenants } from "./tenants";
@@ -43,3 +43,25 @@ export const closedUsagePeriods = pgTable("closed_usage_periods", {
   period: date({ mode: "string" }).primaryKey(),
   closedAt: createdAt(),
 });
+
+/**
+ * Usage alerts already sent: one row per tenant, period, metric and threshold (80 or 100 % of
+ * the plan's included quantity). The row is written in the transaction that sends the mail, so
+ * an alert goes out once per metric and period however often the check runs.
+ */
+export const usageAlerts = pgTable(
+  "usage_alerts",
+  {
+    tenantId: tenantId().references(() => tenants.id, { onDelete: "cascade" }),
+    period: date({ mode: "string" }).notNull(),
+    metric: text().notNull(),
+    /** Percent of the included quantity: 80 or 100. */
+    threshold: integer().notNull(),
+    /** The period's usage when the alert was sent (exact). */
+    used: numeric({ precision: 20, scale: 6 }).notNull(),
+    sentAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.period, t.metric, t.threshold] }), tenantIsolation(t.tenantId)],
+).enableRLS();
+
+export type UsageAlert = typeof usageAlerts.$inferSelect;

@@ -1,0 +1,25 @@
+import { authenticateRequest, problem, problemFromError, readBodyLimited } from "@/server/api/rest";
+import { ingestUsage, MAX_BODY_BYTES } from "@/server/domain/usage/ingest";
+
+/**
+ * Batched usage ingestion: up to 1,000 events per request, with a shop key (its own events) or a
+ * platform service key (events name their shop), both with the usage:write scope. Answers 200
+ * with counts and per-event errors; see GET /api/v1/openapi.json.
+ */
+export async function POST(request: Request) {
+  const principal = await authenticateRequest(request, "usage:write");
+  if (principal instanceof Response) return principal;
+  const text = await readBodyLimited(request, MAX_BODY_BYTES);
+  if (text === null) return problem(413, "payload_too_large", `The body is larger than ${MAX_BODY_BYTES} bytes; send at most 1,000 events per request.`);
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    return problem(400, "malformed_json", "The body is not valid JSON.");
+  }
+  try {
+    return Response.json(await ingestUsage(principal, body), { headers: { "cache-control": "no-store" } });
+  } catch (error) {
+    return problemFromError(error);
+  }
+}

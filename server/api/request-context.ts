@@ -1,0 +1,18 @@
+import { authenticateApiKey, bearerToken } from "@/server/domain/api-keys";
+import { createApiContext, type ApiContext } from "./trpc";
+
+/**
+ * The API context of a request: an `Authorization: Bearer souk_…` key when one is sent (a refused
+ * key is carried as the reason, never silently replaced by the session), else the session's user
+ * (read only when no key is sent). Kept apart from Auth.js so tests can build it.
+ */
+export async function contextFromHeaders(headers: Headers, sessionUserId: () => Promise<string | null>): Promise<ApiContext> {
+  const requestId = headers.get("x-request-id");
+  if (headers.has("authorization")) {
+    const result = await authenticateApiKey(bearerToken(headers.get("authorization")));
+    return result.ok
+      ? createApiContext({ userId: null, requestId, apiKey: result.principal })
+      : createApiContext({ userId: null, requestId, apiKeyFailure: result.failure === "missing_key" ? "invalid_key" : result.failure });
+  }
+  return createApiContext({ userId: await sessionUserId(), requestId });
+}

@@ -1,0 +1,55 @@
+import { authenticateApiKey, apiKeyFailureMessage, bearerToken, hasScope, type ApiKeyScope, type ApiPrincipal } from "@/server/domain/api-keys";
+import { DomainError } from "@/server/domain/errors";
+import { countApiCall } from "@/server/usage/api-call-meter";
+import { domainErrorStatus } from "./errors";
+
+/**
+ * Helpers for the machine REST routes (/api/v1/*): problem-style JSON errors (RFC 9457) with a
+ * stable `code`, and bearer-key authentication with a required scope. Route handlers stay thin.
+ */
+export function problem(status: number, code: string, title: string, extra: Record<string, unknown> = {}): Response {
+  return Response.json({ type: `about:blank#${code}`, title, status, code, ...extra }, { status, headers: { "content-type": "application/problem+json", "cache-control": "no-store" } });
+}
+
+export function problemFromError(error: unknown): Response {
+  if (error instanceof DomainError) {
+    return problem(domainErrorStatus[error.code].http, error.code, error.message, error.fieldErrors ? { fieldErrors: error.fieldErrors } : {});
+  }
+  throw error;
+}
+
+/**
+ * The caller's key, checked for `scope`: 401 for a missing, unknown, revoked or expired key,
+ * 403 for a key without the scope. A shop key's call is counted as that shop's api_calls usage.
+ */
+export async function authenticateRequest(request: Request, scope: ApiKeyScope): Promise<ApiPrincipal | Response> {
+  const result = await authenticateApiKey(bearerToken(request.headers.get("authorization")));
+  if (!result.ok) {
+    const response = problem(401, result.failure, apiKeyFailureMessage[result.failure]);
+    response.headers.set("www-authenticate", 'Bearer realm="souk"');
+    return response;
+  }
+  if (result.principal.tenantId) countApiCall(result.principal.tenantId);
+  if (!hasScope(result.principal, scope)) return problem(403, "insufficient_scope", `This needs an API key with the ${scope} scope.`);
+  return result.principal;
+}
+
+/** The body as text, or null once it passes `maxBytes` (read no further: a huge body costs no memory). */
+export async function readBodyLimited(request: Request, maxBytes: number): Promise<string | null> {
+  if (Number(request.headers.get("content-length") ?? 0) > maxBytes) return null;
+  if (!request.body) return "";
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel();
+      return null;
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
