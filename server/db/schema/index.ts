@@ -6,3 +6,4 @@ export * from "./mail";
 export * from "./billing";
 export * from "./catalog";
 export * from "./usage";
+export * from "./billing-runs";
