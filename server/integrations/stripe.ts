@@ -332,7 +332,8 @@ export async function sendMeterEvents(events: MeterEventInput[]): Promise<void> 
   try {
     await session.client.v2.billing.meterEventStream.create(body);
   } catch (error) {
-    if (!(error instanceof Stripe.errors.TemporarySessionExpiredError)) throw error;
+    // An expired (or otherwise refused) session token: renew the session once and retry.
+    if (!(error instanceof Stripe.errors.TemporarySessionExpiredError) && !(error instanceof Stripe.errors.StripeAuthenticationError)) throw error;
     await (await meterEventSession(true)).client.v2.billing.meterEventStream.create(body);
   }
 }

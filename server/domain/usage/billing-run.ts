@@ -150,7 +150,7 @@ export async function runBilling(options: BillingRunOptions): Promise<BillingRun
       let lastTenant: string | null = null;
       // The window totals cost nothing extra: the rows are sorted (materialised) before the first
       // one is returned anyway, and they give the progress bar its denominators.
-      await session<UsageRow[]>`
+      const stream = session<UsageRow[]>`
         with g as (
           select tenant_id, metric, sum(quantity) as quantity, count(*) as events
           from usage_events where period = ${period}::date
@@ -161,7 +161,8 @@ export async function runBilling(options: BillingRunOptions): Promise<BillingRun
         select tenant_id::text as tenant_id, metric, quantity::text as quantity, events::text as events,
           sum(events) over ()::text as events_total, (count(*) filter (where nth = 1) over ())::text as tenants_total
         from numbered
-        order by tenant_id, metric`.cursor(CURSOR_ROWS, async (rows) => {
+        order by tenant_id, metric`.cursor(CURSOR_ROWS);
+      for await (const rows of stream) {
         if (failure) throw failure;
         if (progress.eventsTotal === null && rows[0]) {
           progress.eventsTotal = Number(rows[0].events_total);
@@ -182,7 +183,7 @@ export async function runBilling(options: BillingRunOptions): Promise<BillingRun
         }
         // Backpressure: at most this many batches between the cursor and Stripe at once.
         while (inflight.size >= maxDbJobs + maxWorkers && !failure) await Promise.race(inflight);
-      });
+      }
       flush(batch);
       while (inflight.size > 0) await Promise.race(inflight);
       if (failure) throw failure;
@@ -206,7 +207,7 @@ export async function runBilling(options: BillingRunOptions): Promise<BillingRun
       logger.info({ runId: run.id, period, events: progress.events, tenants: progress.tenants, reported: progress.reported, durationMs }, "billing run finished");
       return { ...progress, elapsedMs: durationMs, durationMs, eventsPerSecond };
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
+      const message = describeError(error);
       const durationMs = Math.round(performance.now() - started);
       await withSystem("billing-run:failed", (tx) =>
         tx
@@ -225,9 +226,20 @@ export async function runBilling(options: BillingRunOptions): Promise<BillingRun
           .where(eq(billingRuns.id, run.id)),
       ).catch((e: unknown) => logger.error({ err: e, runId: run.id }, "could not record the billing run's failure"));
       logger.error({ runId: run.id, period, error: message }, "billing run failed");
-      throw error;
+      if (error instanceof DomainError) throw error;
+      throw new Error(`Billing run for ${monthOf(period)} failed: ${message}`, { cause: error });
     }
   });
+}
+
+/**
+ * What went wrong, for the run's row and the operator: the database's own message rather than
+ * drizzle's "Failed query: <sql> params: …" wrapper (long, and it carries the batch's values).
+ */
+function describeError(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  if (error.message.startsWith("Failed query") && error.cause instanceof Error) return error.cause.message;
+  return error.message;
 }
 
 type TenantBilling = { tenant_id: string; plan: string; stripe_customer_id: string | null; stripe_subscription_id: string | null };
@@ -241,8 +253,8 @@ async function tenantsBilling(tx: Tx, tenantIds: string[], end: Date): Promise<M
   const rows = await tx.execute<TenantBilling>(sql`
     select t.id::text as tenant_id,
       coalesce(
-        (select l.detail->>'to' from provisioning_logs l where l.tenant_id = t.id and l.step = 'plan_change' and l.created_at < ${end} order by l.created_at desc, l.id desc limit 1),
-        (select l.detail->>'from' from provisioning_logs l where l.tenant_id = t.id and l.step = 'plan_change' and l.created_at >= ${end} order by l.created_at, l.id limit 1),
+        (select l.detail->>'to' from provisioning_logs l where l.tenant_id = t.id and l.step = 'plan_change' and l.created_at < ${end.toISOString()}::timestamptz order by l.created_at desc, l.id desc limit 1),
+        (select l.detail->>'from' from provisioning_logs l where l.tenant_id = t.id and l.step = 'plan_change' and l.created_at >= ${end.toISOString()}::timestamptz order by l.created_at, l.id limit 1),
         t.plan) as plan,
       s.stripe_customer_id, s.stripe_subscription_id
     from tenants t left join subscriptions s on s.tenant_id = t.id
