@@ -5,6 +5,8 @@ import { usersRouter } from "./routers/users";
 import { catalogRouter } from "./routers/catalog";
 import { mediaRouter } from "./routers/media";
 import { storefrontRouter } from "./routers/storefront";
+import { billingRunsRouter } from "./routers/billing-runs";
+import { usageStatementsRouter } from "./routers/usage-statements";
 
 export const appRouter = createTRPCRouter({
   users: usersRouter,
@@ -13,6 +15,8 @@ export const appRouter = createTRPCRouter({
   catalog: catalogRouter,
   media: mediaRouter,
   storefront: storefrontRouter,
+  billingRuns: billingRunsRouter,
+  usageStatements: usageStatementsRouter,
 });
 
 export type AppRouter = typeof appRouter;

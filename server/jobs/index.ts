@@ -4,12 +4,14 @@ import type { JobDefinition } from "./define";
 import { purgeExpiredVisitsJob } from "./analytics";
 import { billingJobs } from "./billing";
 import { cleanupPendingMediaJob } from "./media";
+import { billingRunJob } from "./usage-billing";
 
 /** Every background job. Add new ones here; the worker and tests read this list. */
 export const jobs: JobDefinition[] = [
   ...billingJobs,
   cleanupPendingMediaJob,
   purgeExpiredVisitsJob,
+  billingRunJob,
 ];
 
 /** graphile-worker tasks: payloads are validated; a payload that can never succeed is logged and dropped, not retried forever. */
