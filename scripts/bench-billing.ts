@@ -15,6 +15,7 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { parseArgs } from "node:util";
+import { cpuSeconds } from "./lib/cpu";
 import { freePort } from "./lib/ports";
 import { createRunDatabase, type RunDatabase } from "./lib/postgres";
 
@@ -90,7 +91,11 @@ async function main(): Promise<number> {
     const floorSeconds = (performance.now() - t) / 1000;
     log(`floor: GROUP BY of ${groups.toLocaleString("en")} groups in ${floorSeconds.toFixed(3)} s`);
 
-    // 4. The run.
+    // 4. The run. CPU is counted per process as well: on a shared machine wall time says little
+    //    alone. PostgreSQL: the backends of this database's connections (the pool stays open).
+    const backendPids = async () => (await pg<{ pid: number }[]>`select pid from pg_stat_activity where datname = current_database()`).map((r) => r.pid);
+    const pgCpu = async () => (await backendPids()).reduce((n, pid) => n + (cpuSeconds(pid) || 0), 0);
+    const cpuBefore = { run: process.cpuUsage(), emulator: cpuSeconds(emulator.pid), postgres: await pgCpu() };
     let lastLine = 0;
     t = performance.now();
     const result = await runBilling({
@@ -103,6 +108,12 @@ async function main(): Promise<number> {
       },
     });
     const seconds = (performance.now() - t) / 1000;
+    const runCpu = process.cpuUsage(cpuBefore.run);
+    const cpu = {
+      run_process_s: Number(((runCpu.user + runCpu.system) / 1e6).toFixed(2)),
+      emulator_s: Number((cpuSeconds(emulator.pid) - cpuBefore.emulator).toFixed(2)),
+      postgres_backends_s: Number(((await pgCpu()) - cpuBefore.postgres).toFixed(2)),
+    };
     const peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
 
     const [written] = await pg<{ statements: number; lines: number; reported: number }[]>`
@@ -121,6 +132,7 @@ async function main(): Promise<number> {
       peak_rss_mb: peakRssMb,
       floor_seconds: Number(floorSeconds.toFixed(3)),
       floor_ratio: Number((seconds / floorSeconds).toFixed(2)),
+      cpu_seconds: cpu,
       statements: written!.statements,
       statement_lines: written!.lines,
       meter_events_reported: written!.reported,

@@ -6,6 +6,14 @@ import { fromScaled, roundScaled, toScaled } from "@/server/domain/decimal";
 const QTY = 6;
 const UNIT = 8;
 
+// Intl.NumberFormat is costly to build (about a millisecond): one lookup per currency per process.
+const digitsCache = new Map<string, number>();
+function digitsOf(currency: string): number {
+  let digits = digitsCache.get(currency);
+  if (digits === undefined) digitsCache.set(currency, (digits = currencyDigits(currency)));
+  return digits;
+}
+
 export type PricedLine = {
   metric: string;
   quantity: string;
@@ -25,7 +33,7 @@ export type PricingPlan = Pick<Plan, "id" | "currency" | "includedUsage" | "over
  * at 0 (the free trial; a metric the plan does not meter). Lines come out in metric order.
  */
 export function priceUsage(plan: PricingPlan, usage: { metric: string; quantity: string }[]): { lines: PricedLine[]; total: string } {
-  const digits = currencyDigits(plan.currency);
+  const digits = digitsOf(plan.currency);
   let total = 0n;
   const lines = [...usage]
     .sort((a, b) => (a.metric < b.metric ? -1 : a.metric > b.metric ? 1 : 0))
