@@ -7,6 +7,8 @@ describe("exact decimals", () => {
     expect(toScaled("0.0005", 8)).toBe(50000n);
     expect(toScaled(0.5, 6)).toBe(500000n);
     expect(toScaled(5000, 0)).toBe(5000n);
+    expect(toScaled(1e-7, 7)).toBe(1n); // exponent notation in JS, written out plainly
+    expect(toScaled(2e21, 0)).toBe(2000000000000000000000n);
     expect(toScaled("-0.1", 3)).toBe(-100n);
     expect(toScaled("2.500000", 1)).toBe(25n); // trailing zeros do not count as digits
   });
