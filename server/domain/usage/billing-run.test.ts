@@ -235,4 +235,31 @@ describe("runBilling", () => {
     expect(row).toMatchObject({ status: "reported", identifier: meterEventIdentifier(period, shop!, "api_calls"), value: "10.000000" });
     expect(row!.reportedAt).toBeInstanceOf(Date);
   });
+
+  it("does not blindly re-send an event attempted over a day ago, beyond Stripe's dedupe; sends it once cleared", async () => {
+    const [shop] = await makeShops(1);
+    await addUsage(shop!, period, "api_calls", "100020");
+    stripe.emu.failMeterEventStream({ requests: 1_000 });
+    await expect(runBilling({ period: month, trigger: "test" })).rejects.toThrow();
+    stripe.emu.failMeterEventStream({ requests: 0 });
+    await withSystem("test", (tx) => tx.update(meterEventReports).set({ attemptedAt: new Date(Date.now() - 2 * 86_400_000) }).where(eq(meterEventReports.tenantId, shop!)));
+    await expect(runBilling({ period: month, trigger: "test" })).rejects.toThrow(/1 meter event\(s\) of .* sent over a day ago/);
+    expect(meterCounts()).toEqual([]);
+    expect((await runsOf()).at(-1)!.error).toMatch(/check them in Stripe/);
+    // The operator checked Stripe: not there. Clearing the attempt lets the next run send it.
+    await withSystem("test", (tx) => tx.update(meterEventReports).set({ attemptedAt: null }).where(eq(meterEventReports.tenantId, shop!)));
+    await runBilling({ period: month, trigger: "test" });
+    expect(meterCounts().map((c) => c.accepted)).toEqual([1]);
+  });
+
+  it("renews the meter event session when Stripe says it expired", async () => {
+    const [first, second] = await makeShops(2);
+    await addUsage(first!, period, "api_calls", "100030");
+    await runBilling({ period: month, trigger: "test" });
+    stripe.emu.advanceTime(20 * 60); // the 15-minute session token is now stale
+    await addUsage(second!, period, "api_calls", "100040"); // (written straight to the table; ingestion would refuse it)
+    const again = await runBilling({ period: month, trigger: "test" });
+    expect(again.reported).toBe(1);
+    expect(meterCounts().map((c) => c.accepted)).toEqual([1, 1]);
+  });
 });
