@@ -117,6 +117,9 @@ export async function runBilling(options: BillingRunOptions): Promise<BillingRun
       );
     };
 
+    // Batches between the cursor and Stripe. On failure they are awaited before the run lets go of
+    // the period's lock, so no write or report of a dead run overlaps the next run.
+    const inflight = new Set<Promise<void>>();
     try {
       const planById = new Map((await withSystem("billing-run:plans", (tx) => tx.select().from(plansTable))).map((p) => [p.id, p]));
       const reporter = new Reporter(run.id, period, maxWorkers, async (n) => {
@@ -124,7 +127,6 @@ export async function runBilling(options: BillingRunOptions): Promise<BillingRun
         await saveProgress();
       });
       const dbLimit = pLimit(maxDbJobs);
-      const inflight = new Set<Promise<void>>();
       let failure: unknown = null;
       const track = (work: Promise<void>) => {
         const tracked: Promise<void> = work.catch((error: unknown) => void (failure ??= error)).finally(() => inflight.delete(tracked));
@@ -205,6 +207,7 @@ export async function runBilling(options: BillingRunOptions): Promise<BillingRun
       logger.info({ runId: run.id, period, events: progress.events, tenants: progress.tenants, reported: progress.reported, durationMs }, "billing run finished");
       return { ...progress, elapsedMs: durationMs, durationMs, eventsPerSecond };
     } catch (error) {
+      await Promise.allSettled([...inflight]);
       const message = describeError(error);
       const durationMs = Math.round(performance.now() - started);
       await withSystem("billing-run:failed", (tx) =>
