@@ -51,6 +51,11 @@ const schema = z
     TENANT_RETENTION_DAYS: z.coerce.number().min(0).default(30),
     // Free-trial shops one account may open (ended and deleted ones count until purged); 0: none.
     TRIAL_SHOPS_PER_USER: z.coerce.number().int().min(0).default(1),
+    // Billing run: Stripe requests (100 meter events each) in flight, batch write transactions in
+    // flight, and tenants per batch (one transaction writes a batch's statements, lines and ledger).
+    BILLING_MAX_WORKERS: z.coerce.number().int().min(1).max(64).default(4),
+    BILLING_MAX_DB_JOBS: z.coerce.number().int().min(1).max(32).default(2),
+    BILLING_BATCH_TENANTS: z.coerce.number().int().min(1).max(10_000).default(500),
     // Storefront visits older than this are deleted daily (analytics look back at most 365 days).
     VISIT_RETENTION_DAYS: z.coerce.number().int().min(1).default(400),
     // Page views one client address may record per shop and minute; the beacon drops the rest.

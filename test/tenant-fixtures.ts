@@ -1,7 +1,7 @@
 import type { PublicUser } from "@/server/domain/users";
 import type { Tenant } from "@/server/db/schema";
 import { withSystem, withTenant } from "@/server/db/tenancy";
-import { subscriptions } from "@/server/db/schema";
+import { meterEventReports, subscriptions, usageStatementLines, usageStatements } from "@/server/db/schema";
 import { recordAudit } from "@/server/domain/audit";
 import { apiKeys, categories, mediaAssets, products, storefrontSettings, usageAlerts, usageEvents, visitRateLimits, visits } from "@/server/db/schema";
 import { generateApiKey } from "@/server/domain/api-keys";
@@ -41,4 +41,20 @@ export async function createTenantFixtures(tenant: Tenant, owner: PublicUser): P
   await withSystem("test-fixtures", (tx) =>
     tx.insert(subscriptions).values({ tenantId: tenant.id, stripeCustomerId: `cus_fixture_${tenant.id.slice(0, 8)}`, status: "active", plan: "starter" }),
   );
+  // Usage statements and the meter-event ledger are written only by the billing run (system door).
+  await withSystem("test-fixtures", async (tx) => {
+    const period = "2026-01-01";
+    await tx.insert(usageStatements).values({ tenantId: tenant.id, period, plan: "starter", currency: "EUR", total: "0.001", events: 1, runId: tenant.id });
+    await tx.insert(usageStatementLines).values({ tenantId: tenant.id, period, metric: "api_calls", quantity: "100001", included: "100000", billable: "1", unitPrice: "0.001", amount: "0.001", currency: "EUR" });
+    await tx.insert(meterEventReports).values({
+      tenantId: tenant.id,
+      period,
+      metric: "api_calls",
+      identifier: `souk_2026-01_${tenant.id}_api_calls`,
+      eventName: "souk_api_calls",
+      stripeCustomerId: `cus_fixture_${tenant.id.slice(0, 8)}`,
+      value: "1",
+      timestamp: new Date("2026-01-31T23:59:59Z"),
+    });
+  });
 }

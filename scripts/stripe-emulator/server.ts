@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { createApi } from './api';
 import { Billing } from './billing';
+import { MeterEventStream, type MeterEventCount, type RejectedMeterEvent, type StreamFailure } from './meter-event-stream';
 import type { MeterEvent, StripeEvent } from './objects';
 import { checkoutPage, invoicePage, messagePage, portalPage } from './pages';
 import { Store } from './store';
@@ -47,6 +48,12 @@ export interface StripeEmulator {
   waitForWebhooks(timeoutMs?: number): Promise<void>;
   events(): EmulatorEventInfo[];
   meterEvents(): MeterEvent[];
+  /** Meter events per identifier: accepted (v1 and v2) and received on the v2 stream (duplicates included). */
+  meterEventCounts(identifier?: string): MeterEventCount[];
+  /** v2 stream events refused while processing (bad timestamp or payload). */
+  rejectedMeterEvents(): RejectedMeterEvent[];
+  /** Fails the next v2 stream requests with a 500 (after accepting their events with `afterAccepting`). */
+  failMeterEventStream(failure: StreamFailure): void;
   reset(): void;
 }
 
@@ -65,6 +72,7 @@ export async function startStripeEmulator(opts: StripeEmulatorOptions): Promise<
   });
   const billing = new Billing(store);
   const api = createApi(store, billing);
+  const meterStream = new MeterEventStream(store);
   const idempotency = new Map<string, { fingerprint: string; status: number; body: unknown }>();
 
   const eventInfo = (e: StripeEvent): EmulatorEventInfo => {
@@ -88,8 +96,12 @@ export async function startStripeEmulator(opts: StripeEmulatorOptions): Promise<
     waitForWebhooks: (timeoutMs?: number) => hooks.idle(timeoutMs),
     events: () => [...store.events.values()].map(eventInfo),
     meterEvents: () => [...store.meterEvents],
+    meterEventCounts: (identifier?: string) => meterStream.counts(identifier),
+    rejectedMeterEvents: () => [...meterStream.rejected],
+    failMeterEventStream: (failure: StreamFailure) => meterStream.failNext(failure),
     reset() {
       store.reset();
+      meterStream.reset();
       hooks.reset();
       idempotency.clear();
     },
@@ -137,6 +149,11 @@ export async function startStripeEmulator(opts: StripeEmulatorOptions): Promise<
     ['GET', /^\/_emulator\/health$/, () => ({ ok: true, now: store.now() })],
     ['GET', /^\/_emulator\/events$/, ({ query }) => ({ data: controls.events().filter((e) => !query.get('type') || e.type === query.get('type')) })],
     ['GET', /^\/_emulator\/meter-events$/, ({ query }) => ({ data: controls.meterEvents().filter((e) => !query.get('customer') || e.payload.stripe_customer_id === query.get('customer')) })],
+    ['GET', /^\/_emulator\/meter-events\/counts$/, ({ query }) => ({ data: controls.meterEventCounts(query.get('identifier') ?? undefined), rejected: controls.rejectedMeterEvents() })],
+    ['POST', /^\/_emulator\/meter-events\/fail-stream$/, ({ body }) => {
+      controls.failMeterEventStream({ requests: num(body.requests, 1), afterAccepting: body.afterAccepting === true });
+      return { ok: true };
+    }],
     ['POST', /^\/_emulator\/advance-time$/, ({ body }) => controls.advanceTime(num(body.seconds, NaN))],
     ['POST', /^\/_emulator\/customers\/([^/]+)\/fail-payments$/, ({ ids: [id = ''], body }) => {
       controls.failPayments(id, body.fail !== false);
@@ -218,6 +235,7 @@ export async function startStripeEmulator(opts: StripeEmulatorOptions): Promise<
     const path = parsed.pathname;
     const run = async () => {
       if (path.startsWith('/v1/')) await handleApi(req, res, method, path, parsed.searchParams);
+      else if (path.startsWith('/v2/') && (await meterStream.handle(req, res, method, path))) return;
       else if (path.startsWith('/_emulator/')) await handleControl(req, res, method, path, parsed.searchParams);
       else handlePage(res, method, path);
     };

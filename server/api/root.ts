@@ -7,6 +7,8 @@ import { mediaRouter } from "./routers/media";
 import { storefrontRouter } from "./routers/storefront";
 import { apiKeysRouter } from "./routers/api-keys";
 import { usageRouter } from "./routers/usage";
+import { billingRunsRouter } from "./routers/billing-runs";
+import { usageStatementsRouter } from "./routers/usage-statements";
 
 export const appRouter = createTRPCRouter({
   users: usersRouter,
@@ -17,6 +19,8 @@ export const appRouter = createTRPCRouter({
   storefront: storefrontRouter,
   usage: usageRouter,
   apiKeys: apiKeysRouter,
+  billingRuns: billingRunsRouter,
+  usageStatements: usageStatementsRouter,
 });
 
 export type AppRouter = typeof appRouter;

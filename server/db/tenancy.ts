@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
-import { db, type Tx } from "./client";
+import type { ReservedSql } from "postgres";
+import { db, sql as pool, type Tx } from "./client";
 import { logger } from "@/server/logger";
 
 /**
@@ -27,4 +28,22 @@ export async function withSystem<T>(purpose: string, fn: (tx: Tx) => Promise<T>)
   return db.transaction(fn);
 }
 
-export type { Tx };
+/**
+ * A third, rarer door: one dedicated connection with the system's privileges, outside any
+ * transaction, for work that needs a session of its own: a session-level advisory lock that
+ * must vanish with the process (the billing run's "one run per period"), or a cursor streaming
+ * a large aggregate. Session state (advisory locks) is cleared before the connection goes back
+ * to the pool.
+ */
+export async function withSystemSession<T>(purpose: string, fn: (session: ReservedSql) => Promise<T>): Promise<T> {
+  logger.debug({ purpose }, "withSystemSession");
+  const session = await pool.reserve();
+  try {
+    return await fn(session);
+  } finally {
+    await session`select pg_advisory_unlock_all()`.catch(() => {});
+    session.release();
+  }
+}
+
+export type { ReservedSql, Tx };

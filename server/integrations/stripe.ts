@@ -21,20 +21,17 @@ export function setStripeApiBase(url: string) {
   resetStripeCaches();
 }
 
+/** Where the SDK connects: Stripe itself, or the emulator's host/port/protocol. */
+function connectionOptions(): Stripe.StripeConfig {
+  if (env.STRIPE_SECRET_KEY) return { maxNetworkRetries: 2 };
+  const base = new URL(apiBaseOverride ?? env.STRIPE_API_BASE);
+  const protocol = base.protocol === "https:" ? "https" : "http";
+  return { host: base.hostname, port: Number(base.port || (protocol === "https" ? 443 : 80)), protocol, maxNetworkRetries: 2 };
+}
+
 export function stripeClient(): Stripe {
   if (client) return client;
-  if (env.STRIPE_SECRET_KEY) {
-    client = new Stripe(env.STRIPE_SECRET_KEY, { maxNetworkRetries: 2 });
-  } else {
-    const base = new URL(apiBaseOverride ?? env.STRIPE_API_BASE);
-    const protocol = base.protocol === "https:" ? "https" : "http";
-    client = new Stripe("sk_test_souk_emulator", {
-      host: base.hostname,
-      port: Number(base.port || (protocol === "https" ? 443 : 80)),
-      protocol,
-      maxNetworkRetries: 2,
-    });
-  }
+  client = new Stripe(env.STRIPE_SECRET_KEY ?? "sk_test_souk_emulator", connectionOptions());
   return client;
 }
 
@@ -337,4 +334,53 @@ export function planForConfiguredPrice(priceId: string): string | null {
 function resetStripeCaches() {
   priceCache.clear();
   client = undefined;
+  meterSession = undefined;
+}
+
+/** One usage report for a meter (billing run): `value` is an exact decimal string. */
+export type MeterEventInput = { identifier: string; eventName: string; customerId: string; value: string; timestamp: Date };
+
+/** Most events the v2 meter event stream takes in one request. */
+export const METER_EVENTS_PER_REQUEST = 100;
+
+type MeterSession = { client: Stripe; expiresAt: number };
+let meterSession: Promise<MeterSession> | undefined;
+
+/**
+ * A meter event session: a client authenticated with the session's token (valid 15 minutes),
+ * shared by concurrent senders and renewed a minute before it expires or when Stripe says it did.
+ */
+async function meterEventSession(renew = false): Promise<MeterSession> {
+  const current = meterSession && !renew ? await meterSession.catch(() => undefined) : undefined;
+  if (current && current.expiresAt - 60_000 > Date.now()) return current;
+  const next = stripeClient()
+    .v2.billing.meterEventSession.create()
+    .then((s) => ({ client: new Stripe(s.authentication_token, connectionOptions()), expiresAt: Date.parse(s.expires_at) }));
+  meterSession = next;
+  return next;
+}
+
+/**
+ * Sends up to 100 meter events in one request of the v2 meter event stream. Stripe dedupes
+ * identifiers for about 24 hours only; exactly-once is the caller's ledger's job.
+ */
+export async function sendMeterEvents(events: MeterEventInput[]): Promise<void> {
+  if (events.length === 0) return;
+  if (events.length > METER_EVENTS_PER_REQUEST) throw new Error(`At most ${METER_EVENTS_PER_REQUEST} meter events per request`);
+  const body = {
+    events: events.map((e) => ({
+      event_name: e.eventName,
+      identifier: e.identifier,
+      timestamp: e.timestamp.toISOString(),
+      payload: { stripe_customer_id: e.customerId, value: e.value },
+    })),
+  };
+  const session = await meterEventSession();
+  try {
+    await session.client.v2.billing.meterEventStream.create(body);
+  } catch (error) {
+    // An expired (or otherwise refused) session token: renew the session once and retry.
+    if (!(error instanceof Stripe.errors.TemporarySessionExpiredError) && !(error instanceof Stripe.errors.StripeAuthenticationError)) throw error;
+    await (await meterEventSession(true)).client.v2.billing.meterEventStream.create(body);
+  }
 }

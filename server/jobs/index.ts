@@ -5,6 +5,7 @@ import { purgeExpiredVisitsJob } from "./analytics";
 import { billingJobs } from "./billing";
 import { cleanupPendingMediaJob } from "./media";
 import { usageJobs } from "./usage";
+import { billingRunJob } from "./usage-billing";
 
 /** Every background job. Add new ones here; the worker and tests read this list. */
 export const jobs: JobDefinition[] = [
@@ -12,6 +13,7 @@ export const jobs: JobDefinition[] = [
   cleanupPendingMediaJob,
   purgeExpiredVisitsJob,
   ...usageJobs,
+  billingRunJob,
 ];
 
 /** graphile-worker tasks: payloads are validated; a payload that can never succeed is logged and dropped, not retried forever. */

@@ -7,3 +7,4 @@ export * from "./billing";
 export * from "./catalog";
 export * from "./usage";
 export * from "./api-keys";
+export * from "./billing-runs";

@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { BillingPanel } from "@/components/billing/billing-panel";
 import { PageHeader } from "@/components/dashboard/page-header";
 import { rethrowForPage } from "@/server/api/page-errors";
@@ -14,7 +15,15 @@ export default async function BillingPage({ params, searchParams }: PageProps<"/
   const tenant = await api.tenants.bySlug({ tenantSlug: slug }).catch(rethrowForPage);
   return (
     <>
-      <PageHeader title="Billing" description="Your plan, payment status, usage and invoices." />
+      <PageHeader
+        title="Billing"
+        description="Your plan, payment status, usage and invoices."
+        actions={
+          <Link href={`/dashboard/${tenant.slug}/usage/statements`} className="text-sm font-medium underline-offset-4 hover:underline">
+            Usage statements
+          </Link>
+        }
+      />
       <BillingPanel tenantSlug={tenant.slug} renderedStatus={tenant.status} canManage={roleAtLeast(tenant.role, "admin")} checkoutCanceled={checkout === "canceled"} />
     </>
   );
