@@ -74,6 +74,21 @@ describe("sign in", () => {
     expect(error.message).toMatch(/Too many failed sign-in attempts\. Try again in 1[45] minutes\./);
   });
 
+  it("lets at most 5 of 20 parallel wrong attempts reach the password check", async () => {
+    const user = await makeUser();
+    const outcomes = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        verifyCredentials({ email: user.email, password: `wrong-${i}-password`, ip: null }).then(
+          (result) => (result === null ? "checked" : "signed-in"),
+          (error: unknown) => (error instanceof DomainError ? error.code : "crashed"),
+        ),
+      ),
+    );
+    // null means the password was verified (and was wrong); refused attempts never reach argon2.
+    expect(outcomes.filter((o) => o === "checked")).toHaveLength(5);
+    expect(outcomes.filter((o) => o === "rate_limited")).toHaveLength(15);
+  });
+
   it("locks an IP after 20 failures across emails", async () => {
     const ip = `192.0.2.${Math.floor(Math.random() * 250)}`;
     for (let i = 0; i < 20; i++) {

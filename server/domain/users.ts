@@ -9,7 +9,7 @@ import { recordAudit } from "./audit";
 import type { Actor } from "./context";
 import { DomainError, fieldError, isUniqueViolation } from "./errors";
 import { burnVerifyTime, hashPassword, PASSWORD_MIN_LENGTH, verifyPassword } from "./passwords";
-import { assertNotThrottled, clearSignInFailures, recordSignInFailure } from "./sign-in-throttle";
+import { clearSignInFailures, recordSignInSuccess, takeSignInAttempt } from "./sign-in-throttle";
 
 export const emailInput = z
   .email({ message: "Enter a valid email address" })
@@ -107,21 +107,19 @@ export type CredentialsCheck = { email: string; password: string; ip: string | n
 
 /**
  * Checks email and password for sign-in. Throws `rate_limited` when the email or
- * IP is locked out; returns null for wrong credentials (and counts the failure).
+ * IP is over its limit; returns null for wrong credentials. The attempt is counted
+ * before the password is verified, so parallel guesses cannot all slip past the limit.
  */
 export async function verifyCredentials({ email, password, ip }: CredentialsCheck): Promise<PublicUser | null> {
   const normalized = email.trim().toLowerCase();
   const keys = { email: normalized, ip };
-  await withSystem("sign-in-throttle", (tx) => assertNotThrottled(tx, keys));
+  await withSystem("sign-in-throttle", (tx) => takeSignInAttempt(tx, keys));
   const [row] = await withSystem("sign-in", (tx) =>
     tx.select({ ...publicColumns, passwordHash: users.passwordHash }).from(users).where(eq(users.email, normalized)),
   );
   const ok = row?.passwordHash ? await verifyPassword(row.passwordHash, password) : (await burnVerifyTime(password), false);
-  if (!row || !ok) {
-    await withSystem("sign-in-throttle", (tx) => recordSignInFailure(tx, keys));
-    return null;
-  }
-  await withSystem("sign-in-throttle", (tx) => clearSignInFailures(tx, normalized));
+  if (!row || !ok) return null;
+  await withSystem("sign-in-throttle", (tx) => recordSignInSuccess(tx, keys));
   const { passwordHash: _omit, ...user } = row;
   return user;
 }
