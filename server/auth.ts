@@ -7,7 +7,7 @@ import { z } from "zod";
 import { db } from "@/server/db/client";
 import { accounts, sessions, users, verificationTokens } from "@/server/db/schema";
 import { DomainError } from "@/server/domain/errors";
-import { verifyCredentials } from "@/server/domain/users";
+import { getSessionVersion, verifyCredentials } from "@/server/domain/users";
 import { env } from "@/server/env";
 import { logger } from "@/server/logger";
 import { clientIp } from "@/server/client-ip";
@@ -61,8 +61,22 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
     warn: (code) => logger.warn({ code }, "auth warning"),
   },
   callbacks: {
-    jwt({ token, user }) {
-      if (user?.id) token.sub = user.id;
+    /**
+     * Runs at sign-in (with `user`) and on every request that reads the session. The token
+     * carries the user's session version from sign-in; once the stored version moves on
+     * (password reset, "sign out of all devices") or the account is gone, the session ends:
+     * returning null makes Auth.js answer "no session" and clear the cookie. Tokens from
+     * before versions existed count as version 0.
+     */
+    async jwt({ token, user }) {
+      if (user?.id) {
+        token.sub = user.id;
+        token.sv = (await getSessionVersion(user.id)) ?? 0;
+        return token;
+      }
+      if (!token.sub) return null;
+      const current = await getSessionVersion(token.sub);
+      if (current === null || current !== (typeof token.sv === "number" ? token.sv : 0)) return null;
       return token;
     },
     session({ session, token }) {

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
-import { and, eq, gt, isNull } from "drizzle-orm";
+import { and, eq, gt, isNull, sql } from "drizzle-orm";
 import { z } from "zod";
 import { authTokens, users, type User } from "@/server/db/schema";
 import { withSystem, type Tx } from "@/server/db/tenancy";
@@ -179,12 +179,40 @@ export async function resetPassword(input: z.output<typeof resetPasswordInput>):
   await withSystem("password-reset", async (tx) => {
     const userId = await consumeToken(tx, input.token, "reset_password");
     if (!userId) throw new DomainError("bad_request", "This reset link is invalid or has expired. Ask for a new one.");
+    // 1. New password; bumping the session version ends every session issued before, so a
+    //    stolen cookie does not outlive the reset.
     const [user] = await tx
       .update(users)
-      .set({ passwordHash, emailVerified: new Date() }) // the link proved the address
+      .set({ passwordHash, emailVerified: new Date(), sessionVersion: sql`${users.sessionVersion} + 1` }) // the link proved the address
       .where(eq(users.id, userId))
       .returning({ email: users.email });
+    // 2. The other reset links mailed to this user die with it (one of them may be in other hands).
+    await tx
+      .update(authTokens)
+      .set({ usedAt: new Date() })
+      .where(and(eq(authTokens.userId, userId), eq(authTokens.purpose, "reset_password"), isNull(authTokens.usedAt)));
     if (user) await clearSignInFailures(tx, user.email);
     await recordAudit(tx, { userId }, { tenantId: null, action: "user.password_reset", targetType: "user", targetId: userId });
+  });
+}
+
+/** The user's current session version, or null when the account no longer exists. */
+export async function getSessionVersion(userId: string): Promise<number | null> {
+  const [row] = await withSystem("session-check", (tx) =>
+    tx.select({ sessionVersion: users.sessionVersion }).from(users).where(eq(users.id, userId)),
+  );
+  return row?.sessionVersion ?? null;
+}
+
+/** "Sign out of all devices": every session of this user, this one included, stops working. */
+export async function signOutEverywhere(actor: Actor & { userId: string }): Promise<void> {
+  await withSystem("sign-out-everywhere", async (tx) => {
+    const [row] = await tx
+      .update(users)
+      .set({ sessionVersion: sql`${users.sessionVersion} + 1` })
+      .where(eq(users.id, actor.userId))
+      .returning({ id: users.id });
+    if (!row) throw new DomainError("not_found", "Your account no longer exists");
+    await recordAudit(tx, actor, { tenantId: null, action: "user.signed_out_everywhere", targetType: "user", targetId: row.id });
   });
 }

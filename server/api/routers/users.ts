@@ -1,6 +1,6 @@
 import { authedProcedure, createTRPCRouter } from "@/server/api/trpc";
 import { DomainError } from "@/server/domain/errors";
-import { getUser, resendVerification, updateProfile, updateProfileInput } from "@/server/domain/users";
+import { getUser, resendVerification, signOutEverywhere, updateProfile, updateProfileInput } from "@/server/domain/users";
 
 export const usersRouter = createTRPCRouter({
   me: authedProcedure.query(async ({ ctx }) => {
@@ -10,4 +10,5 @@ export const usersRouter = createTRPCRouter({
   }),
   updateProfile: authedProcedure.input(updateProfileInput).mutation(({ ctx, input }) => updateProfile(ctx, input)),
   resendVerification: authedProcedure.mutation(({ ctx }) => resendVerification(ctx.userId)),
+  signOutEverywhere: authedProcedure.mutation(({ ctx }) => signOutEverywhere(ctx)),
 });

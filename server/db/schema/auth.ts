@@ -26,6 +26,11 @@ export const users = pgTable(
     image: text(),
     passwordHash: text(),
     isPlatformAdmin: boolean().notNull().default(false),
+    /**
+     * Copied into each session JWT at sign-in and compared on every request: bumping it
+     * (password reset, "sign out of all devices") ends every session issued before.
+     */
+    sessionVersion: integer().notNull().default(0),
     ...timestamps,
   },
   (t) => [

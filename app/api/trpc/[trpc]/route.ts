@@ -1,14 +1,17 @@
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { appRouter } from "@/server/api/root";
-import { contextFromSession } from "@/server/api/session-context";
+import { createApiContext } from "@/server/api/trpc";
+import { auth } from "@/server/auth";
 
-function handler(req: Request) {
-  return fetchRequestHandler({
+// auth(handler) reads the session from this request's own cookie (no request-scoped
+// next/headers), so the handler is the same whether Next.js or a test calls it.
+const handler = auth((req) =>
+  fetchRequestHandler({
     endpoint: "/api/trpc",
     req,
     router: appRouter,
-    createContext: () => contextFromSession(req.headers),
-  });
-}
+    createContext: () => createApiContext({ userId: req.auth?.user?.id ?? null, requestId: req.headers.get("x-request-id") }),
+  }),
+);
 
 export { handler as GET, handler as POST };
