@@ -54,7 +54,7 @@ export type ThrottleKeys = { email: string; ip: string | null };
 
 /** Counts this sign-in attempt (before the password is checked); throws `rate_limited` when over a limit. */
 export async function takeSignInAttempt(tx: Tx, { email, ip }: ThrottleKeys): Promise<void> {
-  const keys = [{ key: `email:${email}`, rule: SIGN_IN.email }];
+  const keys: { key: string; rule: AttemptRule }[] = [{ key: `email:${email}`, rule: SIGN_IN.email }];
   if (ip) keys.push({ key: `ip:${ip}`, rule: SIGN_IN.ip });
   await takeAttempts(tx, keys, (m) => `Too many failed sign-in attempts. Try again in ${m} minute${m === 1 ? "" : "s"}.`);
 }
