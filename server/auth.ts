@@ -11,6 +11,7 @@ import { getSessionVersion, verifyCredentials } from "@/server/domain/users";
 import { env } from "@/server/env";
 import { logger } from "@/server/logger";
 import { clientIp } from "@/server/client-ip";
+import { safeRedirectPath } from "@/lib/redirect-target";
 
 export class RateLimitedSignIn extends CredentialsSignin {
   code = "rate_limited";
@@ -61,6 +62,15 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
     warn: (code) => logger.warn({ code }, "auth warning"),
   },
   callbacks: {
+    /**
+     * Every redirect Auth.js makes (after sign-in, sign-out, OAuth) goes through the app's one
+     * check. Auth.js passes relative targets made absolute on the request's origin (`baseUrl`);
+     * the answer stays on that origin.
+     */
+    redirect({ url, baseUrl }) {
+      const target = url.startsWith(`${baseUrl}/`) ? url.slice(baseUrl.length) : url;
+      return `${baseUrl}${safeRedirectPath(target, env.APP_URL)}`;
+    },
     /**
      * Runs at sign-in (with `user`) and on every request that reads the session. The token
      * carries the user's session version from sign-in; once the stored version moves on

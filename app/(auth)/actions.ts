@@ -4,15 +4,13 @@ import { AuthError } from "next-auth";
 import { headers } from "next/headers";
 import { z } from "zod";
 import { RateLimitedSignIn, signIn, signOut } from "@/server/auth";
+import { safeRedirectPath } from "@/lib/redirect-target";
 import { DomainError } from "@/server/domain/errors";
+import { env } from "@/server/env";
 import { requestPasswordReset, resetPassword, resetPasswordInput, signUp, signUpInput, emailInput } from "@/server/domain/users";
 
 export type FormState = { error?: string; fieldErrors?: Record<string, string[] | undefined>; ok?: boolean; values?: Record<string, string> };
 
-/** Only same-site paths may be redirect targets (no open redirects). */
-function safeRedirect(target: FormDataEntryValue | null, fallback: string): string {
-  return typeof target === "string" && target.startsWith("/") && !target.startsWith("//") ? target : fallback;
-}
 
 function text(formData: FormData, name: string): string {
   const value = formData.get(name);
@@ -25,7 +23,7 @@ export async function signInAction(_prev: FormState, formData: FormData): Promis
     await signIn("credentials", {
       email,
       password: text(formData, "password"),
-      redirectTo: safeRedirect(formData.get("callbackUrl"), "/dashboard"),
+      redirectTo: safeRedirectPath(formData.get("callbackUrl"), env.APP_URL),
     });
     return { ok: true };
   } catch (error) {
