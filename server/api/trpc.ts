@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
 import { z, ZodError } from "zod";
@@ -8,6 +7,7 @@ import { roleAtLeast, type TenantContext } from "@/server/domain/context";
 import { DomainError } from "@/server/domain/errors";
 import { findMembership } from "@/server/domain/tenants";
 import { getUser } from "@/server/domain/users";
+import { requestIdFrom } from "@/lib/request-id";
 import { logger } from "@/server/logger";
 import { toTRPCError } from "./errors";
 
@@ -19,7 +19,7 @@ export type ApiContext = {
 };
 
 export function createApiContext(opts: { userId: string | null; impersonatorUserId?: string | null; requestId?: string | null }): ApiContext {
-  return { userId: opts.userId, impersonatorUserId: opts.impersonatorUserId ?? null, requestId: opts.requestId ?? randomUUID() };
+  return { userId: opts.userId, impersonatorUserId: opts.impersonatorUserId ?? null, requestId: requestIdFrom(opts.requestId) };
 }
 
 const t = initTRPC.context<ApiContext>().create({
