@@ -7,6 +7,7 @@ import { z } from "zod";
 import { db } from "@/server/db/client";
 import { accounts, sessions, users, verificationTokens } from "@/server/db/schema";
 import { DomainError } from "@/server/domain/errors";
+import { text } from "@/server/domain/text";
 import { getSessionVersion, verifyCredentials } from "@/server/domain/users";
 import { env } from "@/server/env";
 import { logger } from "@/server/logger";
@@ -17,7 +18,7 @@ export class RateLimitedSignIn extends CredentialsSignin {
   code = "rate_limited";
 }
 
-const credentialsInput = z.object({ email: z.string().min(1).max(254), password: z.string().min(1).max(200) });
+const credentialsInput = z.object({ email: text().min(1).max(254), password: text().min(1).max(200) });
 
 const providers: NextAuthConfig["providers"] = [
   Credentials({

@@ -9,7 +9,8 @@ import { findMembership } from "@/server/domain/tenants";
 import { getUser } from "@/server/domain/users";
 import { requestIdFrom } from "@/lib/request-id";
 import { logger } from "@/server/logger";
-import { toTRPCError } from "./errors";
+import { internalErrorMessage, toTRPCError } from "./errors";
+import { text } from "@/server/domain/text";
 
 /** Who is calling. Built from the Auth.js session by the route handler, or by tests directly. */
 export type ApiContext = {
@@ -24,7 +25,8 @@ export function createApiContext(opts: { userId: string | null; impersonatorUser
 
 const t = initTRPC.context<ApiContext>().create({
   transformer: superjson,
-  errorFormatter({ shape, error }) {
+  // An INTERNAL_SERVER_ERROR answers with a reference only; errorMapping logs its detail under that id.
+  errorFormatter({ shape, error, ctx }) {
     const cause = error.cause;
     const fieldErrors =
       cause instanceof ZodError
@@ -32,7 +34,8 @@ const t = initTRPC.context<ApiContext>().create({
         : cause instanceof DomainError
           ? (cause.fieldErrors ?? null)
           : null;
-    return { ...shape, data: { ...shape.data, stack: undefined, fieldErrors } };
+    const message = error.code === "INTERNAL_SERVER_ERROR" ? internalErrorMessage(ctx?.requestId) : shape.message;
+    return { ...shape, message, data: { ...shape.data, stack: undefined, fieldErrors } };
   },
 });
 
@@ -74,7 +77,7 @@ type TenantProcedureOptions = {
  */
 export function tenantProcedure({ minRole, allowWhenSuspended = false }: TenantProcedureOptions) {
   return authedProcedure
-    .input(z.object({ tenantSlug: z.string().min(1).max(63) }))
+    .input(z.object({ tenantSlug: text().min(1).max(63) }))
     .use(async ({ ctx, input, type, next }) => {
       const membership = await findMembership(ctx.userId, input.tenantSlug);
       if (!membership) throw new TRPCError({ code: "NOT_FOUND", message: "Shop not found" });

@@ -10,18 +10,18 @@ import type { Actor } from "./context";
 import { DomainError, fieldError, isUniqueViolation } from "./errors";
 import { burnVerifyTime, hashPassword, PASSWORD_MIN_LENGTH, verifyPassword } from "./passwords";
 import { clearSignInFailures, recordSignInSuccess, takeSignInAttempt } from "./sign-in-throttle";
+import { text } from "./text";
 
 export const emailInput = z
   .email({ message: "Enter a valid email address" })
   .max(254)
   .transform((e) => e.trim().toLowerCase());
 
-export const passwordInput = z
-  .string()
+export const passwordInput = text()
   .min(PASSWORD_MIN_LENGTH, `Use at least ${PASSWORD_MIN_LENGTH} characters`)
   .max(200, "Use at most 200 characters");
 
-export const nameInput = z.string().trim().min(1, "Enter your name").max(80, "Use at most 80 characters");
+export const nameInput = text().trim().min(1, "Enter your name").max(80, "Use at most 80 characters");
 
 export const signUpInput = z.object({ name: nameInput, email: emailInput, password: passwordInput });
 export const updateProfileInput = z.object({ name: nameInput });
@@ -172,7 +172,7 @@ export async function requestPasswordReset(email: string): Promise<void> {
   });
 }
 
-export const resetPasswordInput = z.object({ token: z.string().min(1), password: passwordInput });
+export const resetPasswordInput = z.object({ token: text().min(1), password: passwordInput });
 
 export async function resetPassword(input: z.output<typeof resetPasswordInput>): Promise<void> {
   const passwordHash = await hashPassword(input.password);
