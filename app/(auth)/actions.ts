@@ -8,6 +8,7 @@ import { RateLimitedSignIn, signIn, signOut } from "@/server/auth";
 import { requestIdFrom } from "@/lib/request-id";
 import { safeRedirectPath } from "@/lib/redirect-target";
 import { reportInternalError } from "@/server/api/route-errors";
+import { clientKey } from "@/server/client-ip";
 import { DomainError } from "@/server/domain/errors";
 import { env } from "@/server/env";
 import { requestPasswordReset, resetPassword, resetPasswordInput, signUp, signUpInput, emailInput } from "@/server/domain/users";
@@ -64,7 +65,7 @@ export async function signUpAction(_prev: FormState, formData: FormData): Promis
   if (!parsed.success) return { fieldErrors: z.flattenError(parsed.error).fieldErrors, values };
   return guarded("sign-up", values, async () => {
     try {
-      await signUp(parsed.data, { requestId: await requestId() });
+      await signUp(parsed.data, { requestId: await requestId(), clientKey: clientKey(await headers()) });
     } catch (error) {
       if (error instanceof DomainError) return { error: error.message, fieldErrors: error.fieldErrors, values };
       throw error;
@@ -82,7 +83,12 @@ export async function forgotPasswordAction(_prev: FormState, formData: FormData)
   const parsed = emailInput.safeParse(text(formData, "email"));
   if (!parsed.success) return { fieldErrors: { email: ["Enter a valid email address"] }, values: { email: text(formData, "email") } };
   return guarded("forgot-password", { email: parsed.data }, async () => {
-    await requestPasswordReset(parsed.data);
+    try {
+      await requestPasswordReset(parsed.data, { clientKey: clientKey(await headers()) });
+    } catch (error) {
+      if (error instanceof DomainError) return { error: error.message, values: { email: parsed.data } };
+      throw error;
+    }
     return { ok: true };
   });
 }

@@ -17,10 +17,12 @@ export type ApiContext = {
   userId: string | null;
   impersonatorUserId: string | null;
   requestId: string;
+  /** Keyed hash of the client's address (server/client-ip.ts), for per-client limits; null when unknown. */
+  clientKey: string | null;
 };
 
-export function createApiContext(opts: { userId: string | null; impersonatorUserId?: string | null; requestId?: string | null }): ApiContext {
-  return { userId: opts.userId, impersonatorUserId: opts.impersonatorUserId ?? null, requestId: requestIdFrom(opts.requestId) };
+export function createApiContext(opts: { userId: string | null; impersonatorUserId?: string | null; requestId?: string | null; clientKey?: string | null }): ApiContext {
+  return { userId: opts.userId, impersonatorUserId: opts.impersonatorUserId ?? null, requestId: requestIdFrom(opts.requestId), clientKey: opts.clientKey ?? null };
 }
 
 const t = initTRPC.context<ApiContext>().create({

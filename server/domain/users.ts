@@ -5,11 +5,12 @@ import { authTokens, users, type User } from "@/server/db/schema";
 import { withSystem, type Tx } from "@/server/db/tenancy";
 import { env } from "@/server/env";
 import { sendMail } from "@/server/integrations/mail";
+import { enqueueJobByName } from "@/server/jobs/queue";
 import { recordAudit } from "./audit";
 import type { Actor } from "./context";
 import { DomainError, fieldError, isUniqueViolation } from "./errors";
 import { burnVerifyTime, hashPassword, PASSWORD_MIN_LENGTH, verifyPassword } from "./passwords";
-import { clearSignInFailures, recordSignInSuccess, takeSignInAttempt } from "./sign-in-throttle";
+import { clearSignInFailures, recordSignInSuccess, takeAttempts, takeSignInAttempt, type AttemptRule } from "./sign-in-throttle";
 import { text } from "./text";
 
 export const emailInput = z
@@ -80,9 +81,30 @@ async function sendVerificationMail(email: string, token: string) {
   });
 }
 
-export async function signUp(input: z.output<typeof signUpInput>, actor: Omit<Actor, "userId">): Promise<PublicUser> {
+/**
+ * Limits on mail a request can cause, so the app cannot be used to flood an inbox: per
+ * address and kind, and per client address (keyed hash) across kinds and addresses.
+ */
+const MAIL_LIMITS = {
+  perAddress: { limit: 3, windowMinutes: 60 },
+  perClient: { limit: 10, windowMinutes: 60 },
+} as const;
+
+/** Mail jobs, queued by name (server/jobs/mail.ts declares them; the domain does not import jobs). */
+export const MAIL_JOBS = { verifyEmail: "mail:verify-email", passwordReset: "mail:password-reset" } as const;
+
+/** Who asked, for the per-client mail limit: a keyed hash of the client's address (null: unknown). */
+export type MailRequester = { clientKey?: string | null };
+
+async function takeMailAttempts(tx: Tx, kind: "verify" | "reset", email: string, { clientKey }: MailRequester) {
+  const keys: { key: string; rule: AttemptRule }[] = [{ key: `mail:${kind}:${email}`, rule: MAIL_LIMITS.perAddress }];
+  if (clientKey) keys.push({ key: `mail-client:${clientKey}`, rule: MAIL_LIMITS.perClient });
+  await takeAttempts(tx, keys, (m) => `Too many emails requested. Try again in ${m} minute${m === 1 ? "" : "s"}.`);
+}
+
+export async function signUp(input: z.output<typeof signUpInput>, actor: Omit<Actor, "userId"> & MailRequester): Promise<PublicUser> {
   const passwordHash = await hashPassword(input.password);
-  const { user, token } = await withSystem("sign-up", async (tx) => {
+  return withSystem("sign-up", async (tx) => {
     let created: PublicUser | undefined;
     try {
       [created] = await tx
@@ -96,11 +118,12 @@ export async function signUp(input: z.output<typeof signUpInput>, actor: Omit<Ac
       throw error;
     }
     if (!created) throw new Error("insert returned no row");
-    await recordAudit(tx, { ...actor, userId: created.id }, { tenantId: null, action: "user.signed_up", targetType: "user", targetId: created.id });
-    return { user: created, token: await issueToken(tx, created.id, "verify_email") };
+    // Counts toward the client's mail budget: sign-ups must not send mail to any number of addresses.
+    await takeMailAttempts(tx, "verify", created.email, actor);
+    await recordAudit(tx, { userId: created.id, requestId: actor.requestId }, { tenantId: null, action: "user.signed_up", targetType: "user", targetId: created.id });
+    await enqueueJobByName(tx, MAIL_JOBS.verifyEmail, { userId: created.id });
+    return created;
   });
-  await sendVerificationMail(user.email, token);
-  return user;
 }
 
 export type CredentialsCheck = { email: string; password: string; ip: string | null };
@@ -148,15 +171,38 @@ export async function verifyEmail(token: string): Promise<boolean> {
   });
 }
 
-export async function resendVerification(userId: string): Promise<void> {
+export async function resendVerification(userId: string, requester: MailRequester = {}): Promise<void> {
   const user = await getUser(userId);
   if (!user || user.emailVerified) return;
-  const token = await withSystem("resend-verification", (tx) => issueToken(tx, user.id, "verify_email"));
+  await withSystem("resend-verification", async (tx) => {
+    await takeMailAttempts(tx, "verify", user.email, requester);
+    await enqueueJobByName(tx, MAIL_JOBS.verifyEmail, { userId: user.id });
+  });
+}
+
+/** Job: mails a fresh verification link, unless the address was verified meanwhile. */
+export async function sendVerificationMailTo(userId: string): Promise<void> {
+  const user = await getUser(userId);
+  if (!user || user.emailVerified) return;
+  const token = await withSystem("verification-mail", (tx) => issueToken(tx, user.id, "verify_email"));
   await sendVerificationMail(user.email, token);
 }
 
-/** Always succeeds from the caller's point of view, so it cannot be used to probe for accounts. */
-export async function requestPasswordReset(email: string): Promise<void> {
+/**
+ * Asks for a reset link. The request only counts the attempt (per address and per client)
+ * and queues a job; whether the account exists is looked at by the job. So the answer is
+ * the same, and takes the same work, for any address. Throws `rate_limited` over a limit.
+ */
+export async function requestPasswordReset(email: string, requester: MailRequester = {}): Promise<void> {
+  const normalized = email.trim().toLowerCase();
+  await withSystem("password-reset-request", async (tx) => {
+    await takeMailAttempts(tx, "reset", normalized, requester);
+    await enqueueJobByName(tx, MAIL_JOBS.passwordReset, { email: normalized });
+  });
+}
+
+/** Job: mails a reset link when the address has an account; nothing otherwise. */
+export async function sendPasswordResetMailTo(email: string): Promise<void> {
   const normalized = email.trim().toLowerCase();
   const token = await withSystem("password-reset", async (tx) => {
     const [user] = await tx.select({ id: users.id }).from(users).where(eq(users.email, normalized));

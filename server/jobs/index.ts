@@ -3,6 +3,7 @@ import { logger } from "@/server/logger";
 import type { JobDefinition } from "./define";
 import { purgeExpiredVisitsJob } from "./analytics";
 import { billingJobs } from "./billing";
+import { mailJobs } from "./mail";
 import { cleanupPendingMediaJob } from "./media";
 
 /** Every background job. Add new ones here; the worker and tests read this list. */
@@ -10,6 +11,7 @@ export const jobs: JobDefinition[] = [
   ...billingJobs,
   cleanupPendingMediaJob,
   purgeExpiredVisitsJob,
+  ...mailJobs,
 ];
 
 /** graphile-worker tasks: payloads are validated; a payload that can never succeed is logged and dropped, not retried forever. */

@@ -9,6 +9,6 @@ export const usersRouter = createTRPCRouter({
     return user;
   }),
   updateProfile: authedProcedure.input(updateProfileInput).mutation(({ ctx, input }) => updateProfile(ctx, input)),
-  resendVerification: authedProcedure.mutation(({ ctx }) => resendVerification(ctx.userId)),
+  resendVerification: authedProcedure.mutation(({ ctx }) => resendVerification(ctx.userId, ctx)),
   signOutEverywhere: authedProcedure.mutation(({ ctx }) => signOutEverywhere(ctx)),
 });

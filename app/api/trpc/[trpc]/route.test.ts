@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { db } from "@/server/db/client";
 import { capturedMails } from "@/server/db/schema";
 import { requestPasswordReset, resetPassword, signOutEverywhere } from "@/server/domain/users";
+import { runDueJobs } from "@/server/jobs/run-once";
 import { request, signInOverHttp, type CookieJar } from "@/test/auth-http";
 import { makeUser, TEST_PASSWORD } from "@/test/factories";
 import { GET } from "./route";
@@ -16,6 +17,7 @@ async function me(jar: CookieJar) {
 
 async function resetLinkToken(email: string) {
   await requestPasswordReset(email);
+  await runDueJobs();
   const [mail] = await db.select().from(capturedMails).where(eq(capturedMails.to, email)).orderBy(desc(capturedMails.id)).limit(1);
   return decodeURIComponent(/\/reset-password\?token=([^\s]+)/.exec(mail!.text)![1]!);
 }
