@@ -53,6 +53,8 @@ const schema = z
     VISIT_RETENTION_DAYS: z.coerce.number().int().min(1).default(400),
     // Page views one client address may record per shop and minute; the beacon drops the rest.
     VISIT_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(120),
+    // Account mail (verification, password reset, sign-ups) one client address may cause per hour.
+    MAIL_RATE_LIMIT_PER_CLIENT_PER_HOUR: z.coerce.number().int().min(1).default(20),
     // Media (issue 3). No S3_ENDPOINT: AWS S3 itself; `npm run dev` and the tests start s3rver and set it.
     S3_ENDPOINT: optional,
     S3_BUCKET: z.string().default("souk-media"),

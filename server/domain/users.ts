@@ -87,8 +87,8 @@ async function sendVerificationMail(email: string, token: string) {
  */
 const MAIL_LIMITS = {
   perAddress: { limit: 3, windowMinutes: 60 },
-  perClient: { limit: 10, windowMinutes: 60 },
-} as const;
+  perClient: { limit: env.MAIL_RATE_LIMIT_PER_CLIENT_PER_HOUR, windowMinutes: 60 },
+};
 
 /** Mail jobs, queued by name (server/jobs/mail.ts declares them; the domain does not import jobs). */
 export const MAIL_JOBS = { verifyEmail: "mail:verify-email", passwordReset: "mail:password-reset" } as const;
