@@ -120,7 +120,7 @@ export async function signUp(input: z.output<typeof signUpInput>, actor: Omit<Ac
     if (!created) throw new Error("insert returned no row");
     // Counts toward the client's mail budget: sign-ups must not send mail to any number of addresses.
     await takeMailAttempts(tx, "verify", created.email, actor);
-    await recordAudit(tx, { userId: created.id, requestId: actor.requestId }, { tenantId: null, action: "user.signed_up", targetType: "user", targetId: created.id });
+    await recordAudit(tx, { ...actor, userId: created.id }, { tenantId: null, action: "user.signed_up", targetType: "user", targetId: created.id });
     await enqueueJobByName(tx, MAIL_JOBS.verifyEmail, { userId: created.id });
     return created;
   });
