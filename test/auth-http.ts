@@ -25,12 +25,6 @@ export class CookieJar {
   get(name: string) {
     return this.cookies.get(name);
   }
-
-  copy() {
-    const other = new CookieJar();
-    other.cookies = new Map(this.cookies);
-    return other;
-  }
 }
 
 export function request(path: string, jar: CookieJar, init: { method?: string; body?: string; headers?: Record<string, string> } = {}) {
