@@ -1,4 +1,5 @@
 import { NextResponse, type NextRequest } from "next/server";
+import { requestIdFrom } from "@/lib/request-id";
 import { env } from "@/server/env";
 import { availabilityFor } from "@/server/storefront/availability";
 import { shopNotFoundHtml, storefrontRoute, unavailableHtml } from "@/server/storefront/routing";
@@ -6,7 +7,7 @@ import { shopNotFoundHtml, storefrontRoute, unavailableHtml } from "@/server/sto
 /**
  * Runs before every matched request:
  * 1. gives each app and API request an id that logs and audit rows carry
- *    (x-request-id, kept if a trusted proxy already set one);
+ *    (x-request-id, kept if a proxy in front already set a well-formed one, else fresh);
  * 2. rewrites `{slug}.BASE_DOMAIN` hosts to the storefront at /s/{slug};
  * 3. answers a suspended shop's storefront with a real HTTP 503 (a page cannot
  *    set its own status) and a slug without a shop (never created, not yet active,
@@ -17,7 +18,7 @@ import { shopNotFoundHtml, storefrontRoute, unavailableHtml } from "@/server/sto
 export async function proxy(request: NextRequest) {
   const route = storefrontRoute(request.headers.get("host"), request.nextUrl.pathname, env.BASE_DOMAIN);
   if (!route) {
-    const requestId = request.headers.get("x-request-id") ?? crypto.randomUUID();
+    const requestId = requestIdFrom(request.headers.get("x-request-id"));
     const headers = new Headers(request.headers);
     headers.set("x-request-id", requestId);
     const response = NextResponse.next({ request: { headers } });

@@ -15,6 +15,9 @@ export default defineConfig({
     globalSetup: ["test/global-setup.ts"],
     setupFiles: ["test/setup-database.ts"],
     pool: "forks",
+    // next-auth imports "next/server" without an extension, which only bundlers resolve:
+    // inlined, it goes through Vite's resolver like the app's own code.
+    server: { deps: { inline: ["next-auth"] } },
     testTimeout: 30_000,
     hookTimeout: 120_000,
   },

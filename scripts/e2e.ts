@@ -57,6 +57,8 @@ async function main(): Promise<number> {
       NEXT_TELEMETRY_DISABLED: "1",
       // Billing (issue 4): suspend at once after a failed renewal so the spec needs no waiting.
       BILLING_GRACE_PERIOD_HOURS: process.env.BILLING_GRACE_PERIOD_HOURS ?? "0",
+      // Every spec signs up from 127.0.0.1: the per-client mail limit would stop the suite.
+      MAIL_RATE_LIMIT_PER_CLIENT_PER_HOUR: process.env.MAIL_RATE_LIMIT_PER_CLIENT_PER_HOUR ?? "10000",
     };
     if (!process.env.STRIPE_SECRET_KEY) {
       const webhookSecret = process.env.STRIPE_WEBHOOK_SECRET ?? "whsec_souk_e2e_emulator";

@@ -7,16 +7,18 @@ import { z } from "zod";
 import { db } from "@/server/db/client";
 import { accounts, sessions, users, verificationTokens } from "@/server/db/schema";
 import { DomainError } from "@/server/domain/errors";
-import { verifyCredentials } from "@/server/domain/users";
+import { text } from "@/server/domain/text";
+import { getSessionVersion, verifyCredentials } from "@/server/domain/users";
 import { env } from "@/server/env";
 import { logger } from "@/server/logger";
 import { clientIp } from "@/server/client-ip";
+import { safeRedirectPath } from "@/lib/redirect-target";
 
 export class RateLimitedSignIn extends CredentialsSignin {
   code = "rate_limited";
 }
 
-const credentialsInput = z.object({ email: z.string().min(1).max(254), password: z.string().min(1).max(200) });
+const credentialsInput = z.object({ email: text().min(1).max(254), password: text().min(1).max(200) });
 
 const providers: NextAuthConfig["providers"] = [
   Credentials({
@@ -61,8 +63,31 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
     warn: (code) => logger.warn({ code }, "auth warning"),
   },
   callbacks: {
-    jwt({ token, user }) {
-      if (user?.id) token.sub = user.id;
+    /**
+     * Every redirect Auth.js makes (after sign-in, sign-out, OAuth) goes through the app's one
+     * check. Auth.js passes relative targets made absolute on the request's origin (`baseUrl`);
+     * the answer stays on that origin.
+     */
+    redirect({ url, baseUrl }) {
+      const target = url.startsWith(`${baseUrl}/`) ? url.slice(baseUrl.length) : url;
+      return `${baseUrl}${safeRedirectPath(target, env.APP_URL)}`;
+    },
+    /**
+     * Runs at sign-in (with `user`) and on every request that reads the session. The token
+     * carries the user's session version from sign-in; once the stored version moves on
+     * (password reset, "sign out of all devices") or the account is gone, the session ends:
+     * returning null makes Auth.js answer "no session" and clear the cookie. Tokens from
+     * before versions existed count as version 0.
+     */
+    async jwt({ token, user }) {
+      if (user?.id) {
+        token.sub = user.id;
+        token.sv = (await getSessionVersion(user.id)) ?? 0;
+        return token;
+      }
+      if (!token.sub) return null;
+      const current = await getSessionVersion(token.sub);
+      if (current === null || current !== (typeof token.sv === "number" ? token.sv : 0)) return null;
       return token;
     },
     session({ session, token }) {

@@ -63,6 +63,8 @@ const schema = z
     // Usage events are kept this many whole months before the current one; older monthly
     // partitions are dropped by a daily job, and events older than that are refused at ingestion.
     USAGE_RETENTION_MONTHS: z.coerce.number().int().min(1).max(120).default(13),
+    // Account mail (verification, password reset, sign-ups) one client address may cause per hour.
+    MAIL_RATE_LIMIT_PER_CLIENT_PER_HOUR: z.coerce.number().int().min(1).default(20),
     // Media (issue 3). No S3_ENDPOINT: AWS S3 itself; `npm run dev` and the tests start s3rver and set it.
     S3_ENDPOINT: optional,
     S3_BUCKET: z.string().default("souk-media"),

@@ -1,12 +1,61 @@
-import pino from "pino";
+import pino, { type DestinationStream } from "pino";
 import { env } from "@/server/env";
 
+/**
+ * Field names that hold secrets: passwords, tokens (session, reset, OAuth, API), keys,
+ * signing secrets, cookies and authorization headers. Redacted wherever they appear at the
+ * top level of a log line or up to three levels down (an error's cause, a request's headers,
+ * a payload inside a job), so logging a whole object cannot leak them.
+ */
+const secretFields = [
+  "password",
+  "newPassword",
+  "passwordHash",
+  "password_hash",
+  "token",
+  "tokens",
+  "tokenHash",
+  "accessToken",
+  "access_token",
+  "refreshToken",
+  "refresh_token",
+  "id_token",
+  "sessionToken",
+  "csrfToken",
+  "apiKey",
+  "api_key",
+  "secretKey",
+  "secretAccessKey",
+  "privateKey",
+  "secret",
+  "clientSecret",
+  "client_secret",
+  "webhookSecret",
+  "authorization",
+  "Authorization",
+  "cookie",
+  "cookies",
+  "Cookie",
+  "set-cookie",
+  "Set-Cookie",
+  "stripe-signature",
+  "x-api-key",
+];
+
+// Header names with a dash need pino's bracket notation.
+const segment = (field: string) => (/^[A-Za-z_$][\w$]*$/.test(field) ? `.${field}` : `["${field}"]`);
+export const redactPaths = secretFields.flatMap((field) =>
+  ["", "*", "*.*", "*.*.*"].map((prefix) => `${prefix}${segment(field)}`.replace(/^\./, "")),
+);
+
+export function createLogger(destination?: DestinationStream) {
+  const options = {
+    level: env.LOG_LEVEL,
+    base: { service: "souk" },
+    redact: { paths: redactPaths, censor: "[redacted]" },
+  };
+  return destination ? pino(options, destination) : pino(options);
+}
+
 /** Structured JSON logs. Secrets are redacted by path wherever they might appear. */
-export const logger = pino({
-  level: env.LOG_LEVEL,
-  base: { service: "souk" },
-  redact: {
-    paths: ["password", "*.password", "passwordHash", "*.passwordHash", "token", "*.token", "authorization", "*.authorization", "cookie", "*.cookie"],
-    censor: "[redacted]",
-  },
-});
+export const logger = createLogger();

@@ -9,7 +9,8 @@ export function VerifyEmailBanner({ email }: { email: string }) {
   const resend = useMutation(
     trpc.users.resendVerification.mutationOptions({
       onSuccess: () => toast.success(`We sent a new link to ${email}.`),
-      onError: () => toast.error("Could not send the link. Try again in a minute."),
+      // A rate limit says when to try again; anything else has a reference for support.
+      onError: (error) => toast.error(error.message || "Could not send the link. Try again in a minute."),
     }),
   );
   return (

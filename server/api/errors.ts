@@ -21,3 +21,11 @@ export function toTRPCError(error: unknown): unknown {
   }
   return error;
 }
+
+/**
+ * What an unexpected failure answers: never the cause's message (a driver error carries the
+ * query and its parameters), only a reference to the log line that holds the detail.
+ */
+export function internalErrorMessage(requestId: string | null | undefined): string {
+  return requestId ? `Something went wrong (reference ${requestId})` : "Something went wrong";
+}

@@ -1,4 +1,5 @@
 import { authenticateApiKey, bearerToken } from "@/server/domain/api-keys";
+import { clientKey } from "@/server/client-ip";
 import { createApiContext, type ApiContext } from "./trpc";
 
 /**
@@ -8,11 +9,12 @@ import { createApiContext, type ApiContext } from "./trpc";
  */
 export async function contextFromHeaders(headers: Headers, sessionUserId: () => Promise<string | null>): Promise<ApiContext> {
   const requestId = headers.get("x-request-id");
+  const client = clientKey(headers);
   if (headers.has("authorization")) {
     const result = await authenticateApiKey(bearerToken(headers.get("authorization")));
     return result.ok
-      ? createApiContext({ userId: null, requestId, apiKey: result.principal })
-      : createApiContext({ userId: null, requestId, apiKeyFailure: result.failure === "missing_key" ? "invalid_key" : result.failure });
+      ? createApiContext({ userId: null, requestId, clientKey: client, apiKey: result.principal })
+      : createApiContext({ userId: null, requestId, clientKey: client, apiKeyFailure: result.failure === "missing_key" ? "invalid_key" : result.failure });
   }
-  return createApiContext({ userId: await sessionUserId(), requestId });
+  return createApiContext({ userId: await sessionUserId(), requestId, clientKey: client });
 }

@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
 import { z, ZodError } from "zod";
@@ -11,8 +10,10 @@ import { findMembership, findTenantBySlug } from "@/server/domain/tenants";
 import { trialEndedMessage, trialState } from "@/server/domain/trials";
 import { countApiCall } from "@/server/usage/api-call-meter";
 import { getUser } from "@/server/domain/users";
+import { requestIdFrom } from "@/lib/request-id";
 import { logger } from "@/server/logger";
-import { toTRPCError } from "./errors";
+import { internalErrorMessage, toTRPCError } from "./errors";
+import { text } from "@/server/domain/text";
 
 /**
  * Who is calling: a signed-in user (Auth.js session) or an API key (Authorization: Bearer),
@@ -25,6 +26,8 @@ export type ApiContext = {
   requestId: string;
   apiKey: ApiPrincipal | null;
   apiKeyFailure: ApiKeyFailure | null;
+  /** Keyed hash of the client's address (server/client-ip.ts), for per-client limits; null when unknown. */
+  clientKey: string | null;
 };
 
 export function createApiContext(opts: {
@@ -33,19 +36,22 @@ export function createApiContext(opts: {
   requestId?: string | null;
   apiKey?: ApiPrincipal | null;
   apiKeyFailure?: ApiKeyFailure | null;
+  clientKey?: string | null;
 }): ApiContext {
   return {
     userId: opts.userId,
     impersonatorUserId: opts.impersonatorUserId ?? null,
-    requestId: opts.requestId ?? randomUUID(),
+    requestId: requestIdFrom(opts.requestId),
     apiKey: opts.apiKey ?? null,
     apiKeyFailure: opts.apiKeyFailure ?? null,
+    clientKey: opts.clientKey ?? null,
   };
 }
 
 const t = initTRPC.context<ApiContext>().create({
   transformer: superjson,
-  errorFormatter({ shape, error }) {
+  // An INTERNAL_SERVER_ERROR answers with a reference only; errorMapping logs its detail under that id.
+  errorFormatter({ shape, error, ctx }) {
     const cause = error.cause;
     const fieldErrors =
       cause instanceof ZodError
@@ -53,7 +59,8 @@ const t = initTRPC.context<ApiContext>().create({
         : cause instanceof DomainError
           ? (cause.fieldErrors ?? null)
           : null;
-    return { ...shape, data: { ...shape.data, stack: undefined, fieldErrors } };
+    const message = error.code === "INTERNAL_SERVER_ERROR" ? internalErrorMessage(ctx?.requestId) : shape.message;
+    return { ...shape, message, data: { ...shape.data, stack: undefined, fieldErrors } };
   },
 });
 
@@ -103,7 +110,7 @@ type TenantProcedureOptions = {
  */
 export function tenantProcedure({ minRole, allowWhenSuspended = false }: TenantProcedureOptions) {
   return publicProcedure
-    .input(z.object({ tenantSlug: z.string().min(1).max(63) }))
+    .input(z.object({ tenantSlug: text().min(1).max(63) }))
     .use(async ({ ctx, input, type, next }) => {
       const caller = await resolveTenantCaller(ctx, input.tenantSlug);
       const { tenant, role, userId } = caller;

@@ -4,19 +4,20 @@ import { products, visitRateLimits, visits } from "@/server/db/schema";
 import { env } from "@/server/env";
 import type { Tx } from "@/server/db/tenancy";
 import type { TenantContext } from "./context";
+import { text } from "./text";
 
-const utm = z.string().trim().max(200).nullish().transform((v) => v || null);
+const utm = text().trim().max(200).nullish().transform((v) => v || null);
 
 /** One storefront page view as the beacon reports it (the tenant comes from the resolved slug, never from the client). */
 export const visitInput = z.object({
-  path: z.string().max(500).startsWith("/"),
+  path: text().max(500).startsWith("/"),
   productId: z.uuid().nullish().transform((v) => v ?? null),
   utmSource: utm,
   utmMedium: utm,
   utmCampaign: utm,
   utmTerm: utm,
   utmContent: utm,
-  referrerHost: z.string().trim().toLowerCase().max(255).nullish().transform((v) => v || null),
+  referrerHost: text().trim().toLowerCase().max(255).nullish().transform((v) => v || null),
 });
 export type VisitInput = z.output<typeof visitInput>;
 /** A page view to record; `clientKey` (a keyed hash of the client's address) counts toward the rate limit and is not stored with it. */

@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
+import { text } from "./text";
 import { and, desc, eq, isNull, lt, or, sql } from "drizzle-orm";
 import { z } from "zod";
 import { apiKeys, tenants, type ApiKey, type MembershipRole } from "@/server/db/schema";
@@ -35,7 +36,7 @@ export function generateApiKey(): { key: string; hash: string; prefix: string } 
 }
 
 export const createApiKeyInput = z.object({
-  name: z.string().trim().min(1, "Name the key").max(80, "Use at most 80 characters"),
+  name: text().trim().min(1, "Name the key").max(80, "Use at most 80 characters"),
   scopes: z.array(z.enum(apiKeyScopes)).min(1, "Choose at least one scope").transform((s) => [...new Set(s)]),
   /** Days until it expires; null never expires. */
   expiresInDays: z.number().int().min(1, "At least 1 day").max(3650, "At most 10 years").nullable().default(90),

@@ -8,11 +8,11 @@ import { currencyInput } from "./money";
 import { assertWithinPlanLimit } from "./plans";
 import { publicUrl } from "@/server/integrations/s3";
 import { slugify } from "@/lib/slug";
+import { text } from "./text";
 
 /* ----------------------------------------------------------------- inputs */
 
-export const catalogSlugInput = z
-  .string()
+export const catalogSlugInput = text()
   .trim()
   .toLowerCase()
   .min(1, "Enter a slug")
@@ -24,7 +24,7 @@ export const catalogSlugInput = z
  * into strings before any check, so no float rounding sneaks in.
  */
 export const priceInput = z
-  .union([z.string(), z.number()])
+  .union([text(), z.number()])
   .transform((v) => (typeof v === "number" ? String(v) : v.trim()))
   .superRefine((v, ctx) => {
     if (/^-/.test(v)) ctx.addIssue({ code: "custom", message: "Price cannot be negative" });
@@ -37,14 +37,14 @@ export const priceInput = z
 export const productCurrencyInput = currencyInput.nullable();
 
 const productFields = {
-  name: z.string().trim().min(1, "Enter a name").max(200, "Use at most 200 characters"),
+  name: text().trim().min(1, "Enter a name").max(200, "Use at most 200 characters"),
   slug: catalogSlugInput,
-  description: z.string().max(20_000, "Use at most 20,000 characters"),
+  description: text().max(20_000, "Use at most 20,000 characters"),
   price: priceInput,
   currency: productCurrencyInput,
   status: z.enum(["draft", "published", "archived"]),
   categoryId: z.uuid().nullable(),
-  sku: z.string().trim().max(64, "Use at most 64 characters").nullable(),
+  sku: text().trim().max(64, "Use at most 64 characters").nullable(),
   stock: z.number().int().min(0, "Stock cannot be negative").max(1_000_000_000).nullable(),
   featured: z.boolean(),
 };
@@ -66,10 +66,10 @@ export const updateProductInput = z
   .refine(({ id: _id, ...changes }) => Object.values(changes).some((v) => v !== undefined), "Nothing to update");
 
 export const listProductsInput = z.object({
-  search: z.string().trim().max(100).optional(),
+  search: text().trim().max(100).optional(),
   status: z.enum(["draft", "published", "archived"]).optional(),
   categoryId: z.uuid().optional(),
-  cursor: z.string().max(200).nullish(),
+  cursor: text().max(200).nullish(),
   limit: z.number().int().min(1).max(100).default(25),
 });
 
@@ -78,16 +78,16 @@ export const setProductStatusInput = z.object({ ids: z.array(z.uuid()).min(1).ma
 export const reorderInput = z.object({ ids: z.array(z.uuid()).min(1).max(1000) });
 
 export const createCategoryInput = z.object({
-  name: z.string().trim().min(1, "Enter a name").max(100, "Use at most 100 characters"),
+  name: text().trim().min(1, "Enter a name").max(100, "Use at most 100 characters"),
   slug: catalogSlugInput.optional(),
-  description: z.string().max(2000).default(""),
+  description: text().max(2000).default(""),
   parentId: z.uuid().nullable().default(null),
 });
 export const updateCategoryInput = z.object({
   id: z.uuid(),
   name: createCategoryInput.shape.name.optional(),
   slug: catalogSlugInput.optional(),
-  description: z.string().max(2000).optional(),
+  description: text().max(2000).optional(),
   parentId: z.uuid().nullable().optional(),
 }).refine(({ id: _id, ...changes }) => Object.values(changes).some((v) => v !== undefined), "Nothing to update");
 export const categoryIdInput = z.object({ id: z.uuid() });

@@ -9,6 +9,7 @@ import { recordAudit } from "./audit";
 import type { TenantContext } from "./context";
 import { DomainError, fieldError, notFound } from "./errors";
 import { assertStorageFor } from "./plans";
+import { text } from "./text";
 
 /** Image types a browser may upload, with the extension used in the object key. */
 export const allowedImageTypes: Record<string, string> = {
@@ -21,12 +22,12 @@ export const allowedImageTypes: Record<string, string> = {
 
 export const createUploadInput = z.object({
   productId: z.uuid().nullable().default(null),
-  filename: z.string().trim().min(1).max(200),
-  contentType: z.string().trim().toLowerCase(),
+  filename: text().trim().min(1).max(200),
+  contentType: text().trim().toLowerCase(),
   bytes: z.number().int().min(1, "The file is empty"),
   width: z.number().int().min(1).max(100_000).nullable().default(null),
   height: z.number().int().min(1).max(100_000).nullable().default(null),
-  alt: z.string().max(300).default(""),
+  alt: text().max(300).default(""),
 });
 export const mediaIdInput = z.object({ id: z.uuid() });
 export const listMediaInput = z.object({ productId: z.uuid().nullable() });

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { text } from "./text";
 
 /** ISO 4217 codes this runtime knows (Intl data), e.g. EUR, KWD, JPY. */
 const knownCurrencies = new Set(Intl.supportedValuesOf("currency"));
@@ -13,8 +13,7 @@ export function currencyDigits(currency: string): number {
 }
 
 /** An ISO 4217 code in any case, normalised to upper case. */
-export const currencyInput = z
-  .string()
+export const currencyInput = text()
   .trim()
   .toUpperCase()
   .refine(isCurrencyCode, "Unknown currency code (use ISO 4217, e.g. EUR)");

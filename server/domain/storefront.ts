@@ -8,13 +8,13 @@ import type { TenantContext } from "./context";
 import { renderMarkdown, markdownToText } from "./markdown";
 import type { StorefrontTenant } from "./storefront-tenant";
 import { brandColorInput } from "./tenants";
+import { text } from "./text";
 
 export { resolveStorefrontTenant, storefrontAvailability, type StorefrontTenant, type StorefrontAvailability } from "./storefront-tenant";
 
 /* ------------------------------------------------------ settings (dashboard) */
 
-const optionalUrl = z
-  .string()
+const optionalUrl = text()
   .trim()
   .max(500)
   .refine((v) => v === "" || /^https?:\/\/[^\s]+$/i.test(v), "Use a full http(s) URL")
@@ -22,19 +22,19 @@ const optionalUrl = z
   .nullable();
 
 export const updateStorefrontInput = z.object({
-  title: z.string().trim().max(100).transform((v) => v || null).nullable().optional(),
-  tagline: z.string().trim().max(200).optional(),
+  title: text().trim().max(100).transform((v) => v || null).nullable().optional(),
+  tagline: text().trim().max(200).optional(),
   logoUrl: optionalUrl.optional(),
   primaryColor: brandColorInput.optional(),
   accentColor: brandColorInput.optional(),
-  heroTitle: z.string().trim().max(150).optional(),
-  heroText: z.string().trim().max(1000).optional(),
+  heroTitle: text().trim().max(150).optional(),
+  heroText: text().trim().max(1000).optional(),
   contactEmail: z
     .union([z.email("Enter a valid email address"), z.literal("")])
     .transform((v) => v || null)
     .nullable()
     .optional(),
-  contactPhone: z.string().trim().max(40).transform((v) => v || null).nullable().optional(),
+  contactPhone: text().trim().max(40).transform((v) => v || null).nullable().optional(),
   socialLinks: z
     .object({ website: optionalUrl, instagram: optionalUrl, facebook: optionalUrl, x: optionalUrl, tiktok: optionalUrl })
     .partial()

@@ -9,6 +9,7 @@ import { provisionTenant } from "./lifecycle";
 import { currencyInput } from "./money";
 import { assertCanOpenShop, trialEndFor } from "./trials";
 import { slugify } from "@/lib/slug";
+import { text } from "./text";
 
 /** Paths that must never be a shop's slug (they are routes or hostnames). */
 const reservedSlugs = new Set([
@@ -16,8 +17,7 @@ const reservedSlugs = new Set([
   "onboarding", "s", "settings", "sign-in", "sign-up", "static", "status", "support", "www",
 ]);
 
-export const slugInput = z
-  .string()
+export const slugInput = text()
   .trim()
   .toLowerCase()
   .min(3, "Use at least 3 characters")
@@ -25,9 +25,9 @@ export const slugInput = z
   .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, "Use lowercase letters, digits and single hyphens")
   .refine((s) => !reservedSlugs.has(s), "This address is reserved");
 
-export const tenantNameInput = z.string().trim().min(2, "Use at least 2 characters").max(80, "Use at most 80 characters");
+export const tenantNameInput = text().trim().min(2, "Use at least 2 characters").max(80, "Use at most 80 characters");
 
-export const brandColorInput = z.string().regex(/^#[0-9a-fA-F]{6}$/, "Use a hex colour like #0f766e");
+export const brandColorInput = text().regex(/^#[0-9a-fA-F]{6}$/, "Use a hex colour like #0f766e");
 
 export const createTenantInput = z.object({
   name: tenantNameInput,

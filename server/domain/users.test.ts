@@ -1,12 +1,16 @@
-import { desc, eq, sql } from "drizzle-orm";
+import { and, desc, eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { db } from "@/server/db/client";
 import { authTokens, capturedMails, users } from "@/server/db/schema";
+import { env } from "@/server/env";
+import { runDueJobs } from "@/server/jobs/run-once";
 import { makeUser, TEST_PASSWORD, uniqueSuffix } from "@/test/factories";
 import { DomainError } from "./errors";
-import { requestPasswordReset, resetPassword, signUp, signUpInput, verifyCredentials, verifyEmail } from "./users";
+import { MAIL_JOBS, requestPasswordReset, resendVerification, resetPassword, signUp, signUpInput, verifyCredentials, verifyEmail } from "./users";
 
+/** The newest mail to `email`, once the queued mail jobs have run. */
 async function latestMailTo(email: string) {
+  await runDueJobs();
   const [mail] = await db.select().from(capturedMails).where(eq(capturedMails.to, email)).orderBy(desc(capturedMails.id)).limit(1);
   return mail;
 }
@@ -74,6 +78,21 @@ describe("sign in", () => {
     expect(error.message).toMatch(/Too many failed sign-in attempts\. Try again in 1[45] minutes\./);
   });
 
+  it("lets at most 5 of 20 parallel wrong attempts reach the password check", async () => {
+    const user = await makeUser();
+    const outcomes = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        verifyCredentials({ email: user.email, password: `wrong-${i}-password`, ip: null }).then(
+          (result) => (result === null ? "checked" : "signed-in"),
+          (error: unknown) => (error instanceof DomainError ? error.code : "crashed"),
+        ),
+      ),
+    );
+    // null means the password was verified (and was wrong); refused attempts never reach argon2.
+    expect(outcomes.filter((o) => o === "checked")).toHaveLength(5);
+    expect(outcomes.filter((o) => o === "rate_limited")).toHaveLength(15);
+  });
+
   it("locks an IP after 20 failures across emails", async () => {
     const ip = `192.0.2.${Math.floor(Math.random() * 250)}`;
     for (let i = 0; i < 20; i++) {
@@ -122,4 +141,78 @@ describe("password reset", () => {
     await expect(requestPasswordReset(email)).resolves.toBeUndefined();
     expect(await latestMailTo(email)).toBeUndefined();
   });
+
+  it("does the same work for an existing and an unknown address: it only queues a job", async () => {
+    const user = await makeUser();
+    await runDueJobs(); // the sign-up's verification mail
+    const ghost = `ghost-${uniqueSuffix()}@example.test`;
+    for (const email of [user.email, ghost]) {
+      await requestPasswordReset(email);
+      // Nothing that depends on the account happened during the request: no token, no mail...
+      expect(await resetTokensOf(user.id)).toBe(0);
+      expect(await mailsTo(email)).toBe(0);
+      // ...just one queued job, alike for both.
+      expect(await queuedJobs(MAIL_JOBS.passwordReset, { email })).toBe(1);
+    }
+    await runDueJobs();
+    expect(await resetTokensOf(user.id)).toBe(1);
+    expect(await mailsTo(user.email)).toBe(1);
+    expect(await mailsTo(ghost)).toBe(0);
+  });
+
+  it("sends at most 3 reset mails per address an hour", async () => {
+    const user = await makeUser();
+    for (let i = 0; i < 3; i++) await requestPasswordReset(user.email.toUpperCase());
+    const error = await errorOf(requestPasswordReset(user.email));
+    expect(error.code).toBe("rate_limited");
+    expect(error.message).toMatch(/Too many emails requested\. Try again in (59|60) minutes\./);
+    await runDueJobs();
+    expect(await mailsTo(user.email)).toBe(3);
+  });
+
+  it("sends at most MAIL_RATE_LIMIT_PER_CLIENT_PER_HOUR account mails an hour at one client's request, whatever the addresses", async () => {
+    const clientKey = `client-${uniqueSuffix()}`;
+    for (let i = 0; i < env.MAIL_RATE_LIMIT_PER_CLIENT_PER_HOUR; i++) await requestPasswordReset(`victim-${i}-${uniqueSuffix()}@example.test`, { clientKey });
+    expect((await errorOf(requestPasswordReset(`victim-x-${uniqueSuffix()}@example.test`, { clientKey }))).code).toBe("rate_limited");
+    // A sign-up from that client counts too, and is refused whole (no account without its mail).
+    const email = `late-${uniqueSuffix()}@example.test`;
+    expect((await errorOf(signUp({ name: "Late", email, password: TEST_PASSWORD }, { clientKey }))).code).toBe("rate_limited");
+    expect(await db.select().from(users).where(eq(users.email, email))).toEqual([]);
+    // Another client is not affected.
+    await expect(requestPasswordReset(`victim-y-${uniqueSuffix()}@example.test`, { clientKey: `other-${uniqueSuffix()}` })).resolves.toBeUndefined();
+  });
 });
+
+describe("verification mail", () => {
+  it("is sent by the worker, and resent at most 3 times an hour in all", async () => {
+    const user = await makeUser();
+    expect(await mailsTo(user.email, VERIFY_SUBJECT)).toBe(0);
+    expect(await queuedJobs(MAIL_JOBS.verifyEmail, { userId: user.id })).toBe(1);
+    await runDueJobs();
+    expect(await mailsTo(user.email, VERIFY_SUBJECT)).toBe(1);
+    await resendVerification(user.id);
+    await resendVerification(user.id);
+    expect((await errorOf(resendVerification(user.id))).code).toBe("rate_limited");
+    await runDueJobs();
+    expect(await mailsTo(user.email, VERIFY_SUBJECT)).toBe(3);
+  });
+});
+
+const RESET_SUBJECT = "Reset your Souk password";
+const VERIFY_SUBJECT = "Verify your email for Souk";
+
+async function mailsTo(email: string, subject = RESET_SUBJECT) {
+  return (await db.select().from(capturedMails).where(and(eq(capturedMails.to, email), eq(capturedMails.subject, subject)))).length;
+}
+
+async function resetTokensOf(userId: string) {
+  return (await db.select().from(authTokens).where(and(eq(authTokens.userId, userId), eq(authTokens.purpose, "reset_password")))).length;
+}
+
+async function queuedJobs(task: string, payload: Record<string, string>) {
+  const rows = await db.execute<{ n: number }>(
+    sql`select count(*)::int as n from graphile_worker._private_jobs j join graphile_worker._private_tasks t on t.id = j.task_id
+        where t.identifier = ${task} and j.payload::jsonb = ${JSON.stringify(payload)}::jsonb`,
+  );
+  return rows[0]!.n;
+}

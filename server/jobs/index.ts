@@ -3,6 +3,7 @@ import { logger } from "@/server/logger";
 import type { JobDefinition } from "./define";
 import { purgeExpiredVisitsJob } from "./analytics";
 import { billingJobs } from "./billing";
+import { mailJobs } from "./mail";
 import { cleanupPendingMediaJob } from "./media";
 import { usageJobs } from "./usage";
 import { billingRunJob } from "./usage-billing";
@@ -14,6 +15,7 @@ export const jobs: JobDefinition[] = [
   purgeExpiredVisitsJob,
   ...usageJobs,
   billingRunJob,
+  ...mailJobs,
 ];
 
 /** graphile-worker tasks: payloads are validated; a payload that can never succeed is logged and dropped, not retried forever. */

@@ -13,6 +13,7 @@ export function ForgotPasswordForm() {
   }
   return (
     <form action={action} className="grid gap-4" noValidate>
+      {state.error ? <Alert variant="error">{state.error}</Alert> : null}
       <FormField id="email" name="email" type="email" label="Email" autoComplete="email" required defaultValue={state.values?.email} error={state.fieldErrors?.email?.[0]} />
       <SubmitButton pendingLabel="Sending…">Send reset link</SubmitButton>
     </form>

@@ -3,7 +3,9 @@ import Link from "next/link";
 import { redirect } from "next/navigation";
 import { OAuthButtons } from "@/components/oauth-buttons";
 import { Card, CardContent, CardDescription, CardFooter, CardHeader, CardTitle } from "@/components/ui/card";
+import { safeRedirectPath } from "@/lib/redirect-target";
 import { auth, oauthProviders } from "@/server/auth";
+import { env } from "@/server/env";
 import { SignInForm } from "./sign-in-form";
 
 export const metadata: Metadata = { title: "Sign in" };
@@ -14,8 +16,9 @@ const notices: Record<string, string> = {
 
 export default async function SignInPage({ searchParams }: PageProps<"/sign-in">) {
   const params = await searchParams;
-  const callbackUrl = typeof params.callbackUrl === "string" ? params.callbackUrl : "/dashboard";
-  if ((await auth())?.user) redirect(callbackUrl.startsWith("/") && !callbackUrl.startsWith("//") ? callbackUrl : "/dashboard");
+  // Checked once here; the form, the OAuth buttons and the signed-in redirect all use the result.
+  const callbackUrl = safeRedirectPath(params.callbackUrl, env.APP_URL);
+  if ((await auth())?.user) redirect(callbackUrl);
   const notice = typeof params.notice === "string" ? notices[params.notice] : undefined;
   return (
     <Card>

@@ -3,14 +3,16 @@ import Link from "next/link";
 import { redirect } from "next/navigation";
 import { OAuthButtons } from "@/components/oauth-buttons";
 import { Card, CardContent, CardDescription, CardFooter, CardHeader, CardTitle } from "@/components/ui/card";
+import { safeRedirectPath } from "@/lib/redirect-target";
 import { auth, oauthProviders } from "@/server/auth";
+import { env } from "@/server/env";
 import { PASSWORD_MIN_LENGTH } from "@/server/domain/passwords";
 import { SignUpForm } from "./sign-up-form";
 
 export const metadata: Metadata = { title: "Create your account" };
 
-export default async function SignUpPage() {
-  if ((await auth())?.user) redirect("/dashboard");
+export default async function SignUpPage({ searchParams }: PageProps<"/sign-up">) {
+  if ((await auth())?.user) redirect(safeRedirectPath((await searchParams).callbackUrl, env.APP_URL));
   return (
     <Card>
       <CardHeader>

@@ -7,7 +7,7 @@ const { GET } = await import("./route");
 
 describe("GET /api/health with the database down", () => {
   it("answers 503 and names the failing dependency", async () => {
-    const res = await GET();
+    const res = await GET(new Request("http://localhost/api/health"));
     expect(res.status).toBe(503);
     expect(await res.json()).toMatchObject({ status: "degraded", db: "down" });
   });

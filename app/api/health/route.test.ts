@@ -8,7 +8,7 @@ afterAll(() => s3.stop());
 
 describe("GET /api/health", () => {
   it("answers 200 with each dependency's status", async () => {
-    const res = await GET();
+    const res = await GET(new Request("http://localhost/api/health"));
     expect(res.status).toBe(200);
     const body = await res.json();
     expect(body).toMatchObject({ status: "ok", db: "ok", s3: "ok", version: expect.any(String) });
@@ -17,7 +17,7 @@ describe("GET /api/health", () => {
 
   it("answers 503 naming S3 when the bucket cannot be reached", async () => {
     await s3.stop();
-    const res = await GET();
+    const res = await GET(new Request("http://localhost/api/health"));
     expect(res.status).toBe(503);
     expect(await res.json()).toMatchObject({ status: "degraded", db: "ok", s3: "down" });
   });

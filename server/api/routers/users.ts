@@ -1,6 +1,6 @@
 import { authedProcedure, createTRPCRouter } from "@/server/api/trpc";
 import { DomainError } from "@/server/domain/errors";
-import { getUser, resendVerification, updateProfile, updateProfileInput } from "@/server/domain/users";
+import { getUser, resendVerification, signOutEverywhere, updateProfile, updateProfileInput } from "@/server/domain/users";
 
 export const usersRouter = createTRPCRouter({
   me: authedProcedure.query(async ({ ctx }) => {
@@ -9,5 +9,6 @@ export const usersRouter = createTRPCRouter({
     return user;
   }),
   updateProfile: authedProcedure.input(updateProfileInput).mutation(({ ctx, input }) => updateProfile(ctx, input)),
-  resendVerification: authedProcedure.mutation(({ ctx }) => resendVerification(ctx.userId)),
+  resendVerification: authedProcedure.mutation(({ ctx }) => resendVerification(ctx.userId, ctx)),
+  signOutEverywhere: authedProcedure.mutation(({ ctx }) => signOutEverywhere(ctx)),
 });

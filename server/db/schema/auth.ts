@@ -26,6 +26,11 @@ export const users = pgTable(
     image: text(),
     passwordHash: text(),
     isPlatformAdmin: boolean().notNull().default(false),
+    /**
+     * Copied into each session JWT at sign-in and compared on every request: bumping it
+     * (password reset, "sign out of all devices") ends every session issued before.
+     */
+    sessionVersion: integer().notNull().default(0),
     ...timestamps,
   },
   (t) => [
@@ -96,7 +101,11 @@ export const authTokens = pgTable(
   (t) => [index().on(t.userId, t.purpose)],
 );
 
-/** Failed sign-in counters per email and per IP, shared by every web instance. */
+/**
+ * Attempt counters (sign-in per email and per IP, mail per address and client), shared by every
+ * web instance. `failures` counts attempts in the window that started at `window_started_at`
+ * (see server/domain/sign-in-throttle.ts); `locked_until` is no longer written.
+ */
 export const signInThrottle = pgTable("sign_in_throttle", {
   key: text().primaryKey(),
   failures: integer().notNull().default(0),

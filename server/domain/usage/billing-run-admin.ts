@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { text } from "../text";
 import { withSystem } from "@/server/db/tenancy";
 import type { Actor } from "@/server/domain/context";
 import { fieldError } from "@/server/domain/errors";
@@ -9,7 +10,7 @@ import { parsePeriod, periodBounds } from "./periods";
 
 /** Platform admin: billing runs, started through the worker (a run outlives any web request). */
 
-export const startBillingRunInput = z.object({ period: z.string().trim().min(1, "Give the period as a month, YYYY-MM") });
+export const startBillingRunInput = z.object({ period: text().trim().min(1, "Give the period as a month, YYYY-MM") });
 export const billingRunIdsInput = z.object({ ids: z.array(z.uuid()).max(100) });
 
 /** Queues the run of a finished period; the job key makes a second click while it waits a no-op. */

@@ -1,4 +1,5 @@
 import { and, desc, eq } from "drizzle-orm";
+import { text } from "../text";
 import { z } from "zod";
 import { usageStatementLines, usageStatements, type UsageStatement, type UsageStatementLine } from "@/server/db/schema";
 import type { TenantContext } from "@/server/domain/context";
@@ -11,8 +12,7 @@ export async function listUsageStatements(ctx: Pick<TenantContext, "tx">): Promi
 }
 
 export const statementPeriodInput = z.object({
-  period: z
-    .string()
+  period: text()
     .trim()
     .transform((v, c) => parsePeriod(v) ?? (c.addIssue({ code: "custom", message: "Give the period as a month, YYYY-MM" }), z.NEVER)),
 });

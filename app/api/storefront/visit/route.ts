@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { NextResponse, type NextRequest } from "next/server";
-import { z } from "zod";
+import { withErrorAnswer } from "@/server/api/route-errors";
 import { visitInput } from "@/server/domain/analytics";
+import { text } from "@/server/domain/text";
 import { clientKey } from "@/server/client-ip";
 import { env } from "@/server/env";
 import { enqueueVisit } from "@/server/storefront/visit-buffer";
@@ -12,9 +13,9 @@ import { enqueueVisit } from "@/server/storefront/visit-buffer";
  * first-party cookie set here; no IP address is stored.
  */
 const VISITOR_COOKIE = "souk_vid";
-const beaconInput = visitInput.extend({ tenant: z.string().min(1).max(63) });
+const beaconInput = visitInput.extend({ tenant: text().min(1).max(63) });
 
-export async function POST(request: NextRequest) {
+export const POST = withErrorAnswer("storefront-visit", async (request: NextRequest) => {
   let parsed;
   try {
     parsed = beaconInput.safeParse(JSON.parse(await request.text()));
@@ -31,4 +32,4 @@ export async function POST(request: NextRequest) {
     response.cookies.set(VISITOR_COOKIE, visitorId, { httpOnly: true, sameSite: "lax", secure: env.APP_URL.startsWith("https:"), maxAge: 60 * 60 * 24 * 365, path: "/" });
   }
   return response;
-}
+});

@@ -6,6 +6,7 @@ import { getServerApi } from "@/server/api/server";
 import { roleAtLeast } from "@/server/domain/context";
 import { ProfileForm } from "./profile-form";
 import { ShopSettingsForm } from "./shop-settings-form";
+import { SignOutEverywhere } from "./sign-out-everywhere";
 
 export const metadata: Metadata = { title: "Settings" };
 
@@ -39,6 +40,15 @@ export default async function SettingsPage({ params }: PageProps<"/dashboard/[te
           </CardHeader>
           <CardContent>
             <ProfileForm initialName={me.name ?? ""} email={me.email} />
+          </CardContent>
+        </Card>
+        <Card>
+          <CardHeader>
+            <CardTitle>Sessions</CardTitle>
+            <CardDescription>Devices signed in to your account.</CardDescription>
+          </CardHeader>
+          <CardContent>
+            <SignOutEverywhere />
           </CardContent>
         </Card>
       </div>
