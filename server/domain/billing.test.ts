@@ -1,20 +1,26 @@
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { db } from "@/server/db/client";
-import { auditLog, capturedMails, provisioningLogs, subscriptions, tenants } from "@/server/db/schema";
-import { withTenant } from "@/server/db/tenancy";
-import { stripeClient } from "@/server/integrations/stripe";
-import { purgeDeletedTenants } from "@/server/jobs/billing";
-import { cronItems } from "@/server/jobs/index";
-import { runDueJobs } from "@/server/jobs/run-once";
-import { addMember, callerFor, makeTenant, makeUser, uniqueSuffix } from "@/test/factories";
 import { codeOf } from "@/test/trpc";
-import { callOverHttp, errorOf } from "@/test/http";
-import { startStripeHarness, type StripeHarness } from "@/test/stripe-harness";
-import { defaultProvisioningSteps, provisionTenant } from "./lifecycle";
-import { assertCanAddTeamMember, assertWithinPlanLimit } from "./plans";
-import { suspendPastDueTenants } from "./subscriptions";
-import { createTenant } from "./tenants";
+import type { StripeHarness } from "@/test/stripe-harness";
+import { startTestS3 } from "@/test/s3";
+
+// The purge deletes stored objects: s3rver must run (and be configured) before server/env
+// is first imported, so the app modules below are imported after it starts.
+const s3 = await startTestS3();
+const { db } = await import("@/server/db/client");
+const { auditLog, capturedMails, provisioningLogs, subscriptions, tenants } = await import("@/server/db/schema");
+const { withTenant } = await import("@/server/db/tenancy");
+const { stripeClient } = await import("@/server/integrations/stripe");
+const { purgeDeletedTenants } = await import("@/server/jobs/billing");
+const { cronItems } = await import("@/server/jobs/index");
+const { runDueJobs } = await import("@/server/jobs/run-once");
+const { addMember, callerFor, makeTenant, makeUser, uniqueSuffix } = await import("@/test/factories");
+const { callOverHttp, errorOf } = await import("@/test/http");
+const { startStripeHarness } = await import("@/test/stripe-harness");
+const { defaultProvisioningSteps, provisionTenant } = await import("@/server/domain/lifecycle");
+const { assertCanAddTeamMember, assertWithinPlanLimit } = await import("@/server/domain/plans");
+const { suspendPastDueTenants } = await import("@/server/domain/subscriptions");
+const { createTenant } = await import("@/server/domain/tenants");
 
 const DAY = 86_400;
 let h: StripeHarness;
@@ -24,6 +30,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await h.close();
+  await s3.stop();
 });
 
 async function tenantRow(id: string) {
