@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { StripeHarness } from "@/test/stripe-harness";
+import { codeOf } from "@/test/trpc";
 
 // A pool of two connections, as a busy instance would see it: before the env is loaded.
 process.env.DATABASE_POOL_SIZE = "2";
@@ -63,13 +64,19 @@ describe("one connection per request, bounded waits (pool of 2)", () => {
     expect(await later).toBe(2);
   });
 
-  it("fails with DatabaseBusyError after DATABASE_ACQUIRE_TIMEOUT_MS when every connection stays busy, then recovers", async () => {
+  it("fails with DatabaseBusyError (503 over the API) after DATABASE_ACQUIRE_TIMEOUT_MS when every connection stays busy, then recovers", async () => {
+    const user = await makeUser();
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
     const holders = [withSystem("hold-1", () => gate), withSystem("hold-2", () => gate)];
     const started = Date.now();
-    const waited = await withinMs(15_000, withSystem("third", async () => "got one").catch((error: unknown) => error));
+    const [waited, overApi] = await Promise.all([
+      withinMs(15_000, withSystem("third", async () => "got one").catch((error: unknown) => error)),
+      // A request answers 503 (retry later), not a hang and not a 500.
+      withinMs(15_000, codeOf(callerFor(user.id).tenants.listMine())),
+    ]);
     expect(waited).toBeInstanceOf(DatabaseBusyError);
+    expect(overApi).toBe("SERVICE_UNAVAILABLE");
     expect(Date.now() - started).toBeGreaterThanOrEqual(env.DATABASE_ACQUIRE_TIMEOUT_MS - 50);
     release();
     await Promise.all(holders);

@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { sql } from "drizzle-orm";
 import { db, type Tx } from "./client";
+import { DatabaseBusyError, NestedDoorError } from "./errors";
 import { env } from "@/server/env";
 import { logger } from "@/server/logger";
 
@@ -27,22 +28,6 @@ import { logger } from "@/server/logger";
  * Code that calls Stripe, S3 or mail does so between short transactions, never
  * inside one (see tenantScopeProcedure in server/api/trpc.ts).
  */
-
-/** No connection became free within DATABASE_ACQUIRE_TIMEOUT_MS. */
-export class DatabaseBusyError extends Error {
-  constructor(waitedMs: number) {
-    super(`The database is busy: no connection became free within ${waitedMs} ms`);
-    this.name = "DatabaseBusyError";
-  }
-}
-
-/** A door opened while another is still open in the same request or job. */
-export class NestedDoorError extends Error {
-  constructor(outer: string, inner: string) {
-    super(`Database door "${inner}" opened inside "${outer}": finish the outer transaction first (one connection per request)`);
-    this.name = "NestedDoorError";
-  }
-}
 
 /** A counting semaphore whose waits time out; waiters are served in arrival order. */
 class Slots {
@@ -128,3 +113,4 @@ export async function withSystem<T>(purpose: string, fn: (tx: Tx) => Promise<T>)
 }
 
 export type { Tx };
+export { DatabaseBusyError, NestedDoorError };
