@@ -82,6 +82,25 @@ test("SEO: sitemap.xml and robots.txt per shop", async ({ page, shop }) => {
   expect(await robots.text()).toContain(`Sitemap: `);
 });
 
+test("SEO: an unpublished storefront lists nothing in sitemap.xml and keeps crawlers out in robots.txt", async ({ page }) => {
+  // An active shop with a published product, whose storefront is switched off.
+  const sql = postgres(process.env.DATABASE_URL!, { max: 1 });
+  const slug = unique("e2e-unpublished");
+  try {
+    const [tenant] = await sql<{ id: string }[]>`insert into tenants (slug, name, status) values (${slug}, 'Unpublished Shop', 'active') returning id`;
+    await sql`insert into storefront_settings (tenant_id, published) values (${tenant!.id}, false)`;
+    await sql`insert into products (tenant_id, slug, name, price, status) values (${tenant!.id}, 'hidden-lamp', 'Hidden Lamp', 3, 'published')`;
+  } finally {
+    await sql.end();
+  }
+  const sitemap = await page.request.get(`/s/${slug}/sitemap.xml`);
+  expect(sitemap.status()).toBe(404);
+  expect(await sitemap.text()).not.toContain("hidden-lamp");
+  const robots = await page.request.get(`/s/${slug}/robots.txt`);
+  expect(robots.status()).toBe(200);
+  expect(await robots.text()).toBe("User-agent: *\nDisallow: /\n");
+});
+
 test("a suspended shop's storefront answers HTTP 503 temporarily unavailable", async ({ page }) => {
   // scripts/e2e.ts passes the run's DATABASE_URL; the shop is inserted already suspended (as billing would leave it).
   const sql = postgres(process.env.DATABASE_URL!, { max: 1 });

@@ -20,6 +20,8 @@ const schema = z
     NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
     DATABASE_URL: z.url({ message: "DATABASE_URL must be a postgres:// URL" }),
     DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
+    // Longest a request waits for a free pooled connection before failing with an error (not a hang).
+    DATABASE_ACQUIRE_TIMEOUT_MS: z.coerce.number().int().min(1).max(600_000).default(10_000),
     APP_URL: z.url().default("http://localhost:3000"),
     AUTH_SECRET: z.string().min(32, "AUTH_SECRET must be at least 32 characters (openssl rand -base64 32)"),
     AUTH_GITHUB_ID: optional,

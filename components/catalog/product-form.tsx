@@ -8,6 +8,7 @@ import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { FormField } from "@/components/ui/form-field";
 import { Label } from "@/components/ui/label";
+import { currencyDigits } from "@/lib/format-price";
 import { fieldErrorsOf, messageOf } from "@/lib/trpc/errors";
 import { useTRPC } from "@/lib/trpc/client";
 import type { Product, ProductStatus } from "@/server/db/schema";
@@ -52,6 +53,7 @@ export function ProductForm({ tenantSlug, canEdit, defaultCurrency, product }: P
     }),
   );
   const mutation = product ? update : create;
+  const priceHint = digitsHint(form.currency.trim() || defaultCurrency);
   const fe = fieldErrorsOf(mutation.error);
 
   function submit(e: React.FormEvent) {
@@ -81,7 +83,7 @@ export function ProductForm({ tenantSlug, canEdit, defaultCurrency, product }: P
         <FormField id="product-name" label="Name" value={form.name} onChange={(e) => set("name", e.target.value)} required error={fe.name} />
         <FormField id="product-slug" label="Slug" value={form.slug} onChange={(e) => set("slug", e.target.value)} hint="Part of the product's address. Left empty, it is made from the name." error={fe.slug} />
         <div className="grid gap-4 sm:grid-cols-2">
-          <FormField id="product-price" label="Price" inputMode="decimal" value={form.price} onChange={(e) => set("price", e.target.value)} required hint="Up to 3 decimals, e.g. 12.500" error={fe.price} />
+          <FormField id="product-price" label="Price" inputMode="decimal" value={form.price} onChange={(e) => set("price", e.target.value)} required hint={priceHint} error={fe.price} />
           <FormField
             id="product-currency"
             label="Currency"
@@ -144,4 +146,16 @@ export function ProductForm({ tenantSlug, canEdit, defaultCurrency, product }: P
       ) : null}
     </form>
   );
+}
+
+/** The price field's hint: the currency's own minor digits (JPY none, EUR 2, KWD 3), as the server checks them. */
+function digitsHint(currency: string): string {
+  try {
+    const digits = currencyDigits(currency.toUpperCase());
+    const example = digits === 0 ? "1200" : `12.${"5".padEnd(digits, "0")}`;
+    return digits === 0 ? `${currency.toUpperCase()}: whole amounts, e.g. ${example}` : `${currency.toUpperCase()}: up to ${digits} decimals, e.g. ${example}`;
+  } catch {
+    // Not a currency code (yet, while typing): the general rule.
+    return "Up to the currency's decimals, e.g. 12.50";
+  }
 }

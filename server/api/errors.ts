@@ -1,5 +1,6 @@
 import { TRPCError } from "@trpc/server";
 import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/rpc";
+import { DatabaseBusyError } from "@/server/db/errors";
 import { DomainError, type DomainErrorCode } from "@/server/domain/errors";
 
 /** The one map from domain error codes to API status codes (tRPC and REST alike). */
@@ -18,6 +19,10 @@ export const domainErrorStatus: Record<DomainErrorCode, { trpc: TRPC_ERROR_CODE_
 export function toTRPCError(error: unknown): unknown {
   if (error instanceof DomainError) {
     return new TRPCError({ code: domainErrorStatus[error.code].trpc, message: error.message, cause: error });
+  }
+  // Every pooled connection stayed busy past the acquire timeout: a 503 the client may retry.
+  if (error instanceof DatabaseBusyError) {
+    return new TRPCError({ code: "SERVICE_UNAVAILABLE", message: "The service is busy right now; try again in a moment.", cause: error });
   }
   return error;
 }

@@ -3,7 +3,7 @@ import superjson from "superjson";
 import { z, ZodError } from "zod";
 import type { MembershipRole, Tenant } from "@/server/db/schema";
 import { withTenant } from "@/server/db/tenancy";
-import { roleAtLeast, type TenantContext } from "@/server/domain/context";
+import { roleAtLeast, type TenantContext, type TenantScope } from "@/server/domain/context";
 import { DomainError } from "@/server/domain/errors";
 import { apiKeyFailureMessage, roleForScopes, type ApiKeyFailure, type ApiPrincipal } from "@/server/domain/api-keys";
 import { findMembership, findTenantBySlug } from "@/server/domain/tenants";
@@ -103,12 +103,12 @@ type TenantProcedureOptions = {
 };
 
 /**
- * Tenant-scoped procedures. The input carries `tenantSlug`; the user must be a
- * member (else NOT_FOUND, never revealing that the shop exists) with at least
- * `minRole` (else FORBIDDEN). The handler runs inside withTenant, so row-level
- * security confines it to this tenant; a failed handler rolls the transaction back.
+ * The membership check shared by both tenant builders. The input carries
+ * `tenantSlug`; the user must be a member (else NOT_FOUND, never revealing that
+ * the shop exists) with at least `minRole` (else FORBIDDEN). The lookup is its
+ * own short transaction, finished before the handler runs.
  */
-export function tenantProcedure({ minRole, allowWhenSuspended = false }: TenantProcedureOptions) {
+function tenantMember({ minRole, allowWhenSuspended = false }: TenantProcedureOptions) {
   return publicProcedure
     .input(z.object({ tenantSlug: text().min(1).max(63) }))
     .use(async ({ ctx, input, type, next }) => {
@@ -126,21 +126,44 @@ export function tenantProcedure({ minRole, allowWhenSuspended = false }: TenantP
       if (type === "mutation" && tenant.status === "suspended" && !allowWhenSuspended) {
         throw new TRPCError({ code: "PRECONDITION_FAILED", message: "This shop is suspended and read-only until billing is resolved." });
       }
-      return withTenant(tenant.id, async (tx) => {
-        const tenantCtx: TenantContext = {
-          tx,
-          tenantId: tenant.id,
-          role,
-          userId,
-          impersonatorUserId: ctx.impersonatorUserId,
-          requestId: ctx.requestId,
-        };
-        const result = await next({ ctx: { ...ctx, tenant: tenant as Tenant, tenantCtx } });
-        // Throwing (rather than returning the failed result) rolls the transaction back.
-        if (!result.ok) throw result.error;
-        return result;
-      });
+      const tenantScope: TenantScope = {
+        tenantId: tenant.id,
+        role,
+        userId,
+        impersonatorUserId: ctx.impersonatorUserId,
+        requestId: ctx.requestId,
+      };
+      return next({ ctx: { ...ctx, tenant: tenant as Tenant, tenantScope } });
     });
+}
+
+/**
+ * Tenant-scoped procedures. The handler runs inside withTenant, so row-level
+ * security confines it to this tenant; a failed handler rolls the transaction
+ * back. Handlers must not call Stripe, S3 or mail (the connection would be held
+ * across the call): use tenantScopeProcedure for those.
+ */
+export function tenantProcedure(options: TenantProcedureOptions) {
+  return tenantMember(options).use(async ({ ctx, next }) =>
+    withTenant(ctx.tenantScope.tenantId, async (tx) => {
+      const tenantCtx: TenantContext = { ...ctx.tenantScope, tx };
+      const result = await next({ ctx: { ...ctx, tenantCtx } });
+      // Throwing (rather than returning the failed result) rolls the transaction back.
+      if (!result.ok) throw result.error;
+      return result;
+    }),
+  );
+}
+
+/**
+ * Tenant-scoped procedures that call outside services (Stripe, S3). Membership
+ * is checked as for tenantProcedure, but no transaction is held: the domain
+ * gets `ctx.tenantScope` and opens its own short transactions around the
+ * outside calls (inTenant, or the billing door), so a slow Stripe answer never
+ * holds a pooled connection.
+ */
+export function tenantScopeProcedure(options: TenantProcedureOptions) {
+  return tenantMember(options);
 }
 
 /**

@@ -168,4 +168,15 @@ describe("tenant isolation (row-level security)", () => {
     const secrets = await attempt(a.id, sql`select password_hash from users`);
     expect(secrets).toEqual({ code: "42501" });
   });
+
+  it("lets the tenant role read memberships but not write them, even its own shop's", async () => {
+    const privileges = await db.execute<{ privilege_type: string }>(sql`
+      select privilege_type from information_schema.role_table_grants
+      where grantee = 'souk_tenant' and table_schema = 'public' and table_name = 'memberships'`);
+    expect(privileges.map((p) => p.privilege_type).sort()).toEqual(["SELECT"]);
+    expect(await attempt(a.id, sql`update memberships set role = 'owner' where tenant_id = ${a.id}`)).toEqual({ code: "42501" });
+    expect(await attempt(a.id, sql`delete from memberships where tenant_id = ${a.id}`)).toEqual({ code: "42501" });
+    const members = await withTenant(a.id, (tx) => tx.execute<{ n: number }>(sql`select count(*)::int as n from memberships`));
+    expect(members[0]!.n).toBeGreaterThan(0);
+  });
 });

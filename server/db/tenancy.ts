@@ -1,6 +1,9 @@
+import { AsyncLocalStorage } from "node:async_hooks";
 import { sql } from "drizzle-orm";
 import type { ReservedSql } from "postgres";
 import { db, sql as pool, type Tx } from "./client";
+import { DatabaseBusyError, NestedDoorError } from "./errors";
+import { env } from "@/server/env";
 import { logger } from "@/server/logger";
 
 /**
@@ -13,9 +16,91 @@ import { logger } from "@/server/logger";
  * withSystem: a transaction with the connection's own (bypass) privileges, for
  * the few named cross-tenant jobs: resolving memberships, webhooks, billing,
  * platform admin. The name is logged so each use can be traced.
+ *
+ * Two rules keep a burst of requests from exhausting the pool:
+ * 1. A door is never opened inside another. The outer transaction would hold
+ *    its connection while waiting for a second one; with every request doing
+ *    that, a full pool waits on itself forever. Outside development and tests
+ *    this is logged rather than thrown; there the acquire timeout (2) bounds it.
+ * 2. Waiting for a connection is bounded (DATABASE_ACQUIRE_TIMEOUT_MS): the
+ *    doors take one of DATABASE_POOL_SIZE slots before asking postgres.js (which
+ *    has no acquire timeout of its own), and fail with DatabaseBusyError when
+ *    none frees up in time.
+ * Code that calls Stripe, S3 or mail does so between short transactions, never
+ * inside one (see tenantScopeProcedure in server/api/trpc.ts).
  */
+
+/** A counting semaphore whose waits time out; waiters are served in arrival order. */
+class Slots {
+  private free: number;
+  private readonly waiters: { grant: () => void; timer: NodeJS.Timeout }[] = [];
+
+  constructor(size: number) {
+    this.free = size;
+  }
+
+  async acquire(timeoutMs: number): Promise<() => void> {
+    if (this.free > 0) {
+      this.free--;
+      return this.releaser();
+    }
+    return new Promise((resolve, reject) => {
+      const waiter = {
+        grant: () => {
+          clearTimeout(waiter.timer);
+          resolve(this.releaser());
+        },
+        timer: setTimeout(() => {
+          this.waiters.splice(this.waiters.indexOf(waiter), 1);
+          reject(new DatabaseBusyError(timeoutMs));
+        }, timeoutMs),
+      };
+      this.waiters.push(waiter);
+    });
+  }
+
+  private releaser(): () => void {
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const next = this.waiters.shift();
+      // Hand the slot straight to the next waiter, so a newcomer cannot overtake it.
+      if (next) next.grant();
+      else this.free++;
+    };
+  }
+}
+
+type OpenDoor = { name: string; open: boolean };
+
+// One per process, like the pool itself (survives hot reloads in development).
+const globalForDoors = globalThis as unknown as { soukDoors?: { slots: Slots; current: AsyncLocalStorage<OpenDoor> } };
+const doors = (globalForDoors.soukDoors ??= { slots: new Slots(env.DATABASE_POOL_SIZE), current: new AsyncLocalStorage<OpenDoor>() });
+
+async function openDoor<T>(name: string, run: (tx: Tx) => Promise<T>): Promise<T> {
+  const outer = doors.current.getStore();
+  // `open` is cleared when the outer transaction ends: work it started and left
+  // running (fire-and-forget) inherits the store but may open doors afterwards.
+  if (outer?.open) {
+    const error = new NestedDoorError(outer.name, name);
+    if (!env.isProduction) throw error;
+    logger.error({ err: error }, "nested database door");
+  }
+  const release = await doors.slots.acquire(env.DATABASE_ACQUIRE_TIMEOUT_MS);
+  const door: OpenDoor = { name, open: true };
+  try {
+    // The store is entered inside the callback, not around db.transaction: postgres.js may
+    // start the callback from another request's context when it hands over a connection.
+    return await db.transaction((tx) => doors.current.run(door, () => run(tx)));
+  } finally {
+    door.open = false;
+    release();
+  }
+}
+
 export async function withTenant<T>(tenantId: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
-  return db.transaction(async (tx) => {
+  return openDoor(`tenant:${tenantId}`, async (tx) => {
     await tx.execute(
       sql`select set_config('role', 'souk_tenant', true), set_config('app.tenant_id', ${tenantId}, true)`,
     );
@@ -25,7 +110,7 @@ export async function withTenant<T>(tenantId: string, fn: (tx: Tx) => Promise<T>
 
 export async function withSystem<T>(purpose: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
   logger.debug({ purpose }, "withSystem");
-  return db.transaction(fn);
+  return openDoor(purpose, fn);
 }
 
 /**
@@ -37,13 +122,20 @@ export async function withSystem<T>(purpose: string, fn: (tx: Tx) => Promise<T>)
  */
 export async function withSystemSession<T>(purpose: string, fn: (session: ReservedSql) => Promise<T>): Promise<T> {
   logger.debug({ purpose }, "withSystemSession");
-  const session = await pool.reserve();
+  // It holds a pooled connection like a door does, so it takes a slot too.
+  const release = await doors.slots.acquire(env.DATABASE_ACQUIRE_TIMEOUT_MS);
   try {
-    return await fn(session);
+    const session = await pool.reserve();
+    try {
+      return await fn(session);
+    } finally {
+      await session`select pg_advisory_unlock_all()`.catch(() => {});
+      session.release();
+    }
   } finally {
-    await session`select pg_advisory_unlock_all()`.catch(() => {});
-    session.release();
+    release();
   }
 }
 
 export type { ReservedSql, Tx };
+export { DatabaseBusyError, NestedDoorError };

@@ -1,7 +1,7 @@
 import { count, desc, eq, ne } from "drizzle-orm";
 import { z } from "zod";
 import { memberships, products, provisioningLogs, subscriptions, tenants, users, type Plan, type Subscription } from "@/server/db/schema";
-import { withSystem } from "@/server/db/tenancy";
+import { withSystem, type Tx } from "@/server/db/tenancy";
 import { env } from "@/server/env";
 import {
   changeSubscriptionPlan,
@@ -19,7 +19,7 @@ import {
 } from "@/server/integrations/stripe";
 import { recordAudit } from "./audit";
 import { apiCallsThisMonth } from "./usage/overview";
-import type { TenantContext } from "./context";
+import { inTenant, type TenantContext, type TenantScope } from "./context";
 import { DomainError } from "./errors";
 import { retryProvisioning } from "./lifecycle";
 import { currencyDigits } from "./money";
@@ -27,16 +27,28 @@ import { getPlan, listPlans, meterEventName, monthlyAmountMinor, overageLookupKe
 import { applySubscriptionSnapshot, lockTenantBilling } from "./subscriptions";
 import { trialState, type TrialState } from "./trials";
 
-/** Tenant-facing billing: checkout, plan changes, cancel/undo, portal, overview. */
+/**
+ * Tenant-facing billing: checkout, plan changes, cancel/undo, portal, overview.
+ * Everything that calls Stripe takes a TenantScope (no open transaction) and
+ * works in steps: read in a short tenant transaction, call Stripe with no
+ * connection held, write in a short billing transaction. A slow Stripe answer
+ * then costs a request time, never a pooled connection.
+ */
 
 export const paidPlanInput = z.object({ plan: z.enum(["starter", "pro", "museum"]) });
 export const cancelInput = z.object({ cancel: z.boolean() });
 
 const liveStatuses = new Set(["active", "trialing", "past_due", "unpaid"]);
 
-async function subscriptionOf(ctx: TenantContext): Promise<Subscription | null> {
+async function subscriptionOf(ctx: Pick<TenantContext, "tx" | "tenantId">): Promise<Subscription | null> {
   const [row] = await ctx.tx.select().from(subscriptions).where(eq(subscriptions.tenantId, ctx.tenantId));
   return row ?? null;
+}
+
+async function tenantSlug(tx: Tx, tenantId: string): Promise<string> {
+  const [tenant] = await tx.select({ slug: tenants.slug }).from(tenants).where(eq(tenants.id, tenantId));
+  if (!tenant) throw new DomainError("not_found", "Shop not found");
+  return tenant.slug;
 }
 
 /** The plan's Stripe prices: its monthly price, and one metered price per metric it bills overage for. */
@@ -109,93 +121,103 @@ export async function getBillingOverview(ctx: TenantContext): Promise<BillingOve
   };
 }
 
-/** The tenant's Stripe customer, created once (and reused) on first checkout. */
-async function ensureCustomer(ctx: TenantContext): Promise<string> {
-  const existing = await subscriptionOf(ctx);
+/**
+ * The tenant's Stripe customer, created once (and reused) on first checkout.
+ * `existing` and the owner's details were read before; the Stripe calls run
+ * with no transaction open.
+ */
+async function ensureCustomer(scope: TenantScope, existing: Subscription | null, details: { email: string | null; name: string }): Promise<string> {
   // Reused once created. Only against the emulator can it vanish (in-memory, restarted with `npm run dev`).
   if (existing && (!stripeIsEmulated || (await customerExists(existing.stripeCustomerId)))) return existing.stripeCustomerId;
-  const [owner] = ctx.userId ? await ctx.tx.select({ email: users.email }).from(users).where(eq(users.id, ctx.userId)) : [];
-  const [tenant] = await ctx.tx.select({ name: tenants.name }).from(tenants).where(eq(tenants.id, ctx.tenantId));
-  const customerId = await createCustomer({ tenantId: ctx.tenantId, email: owner?.email ?? null, name: tenant?.name ?? ctx.tenantId, attempt: existing ? Date.now() : 0 });
+  const customerId = await createCustomer({ tenantId: scope.tenantId, email: details.email, name: details.name, attempt: existing ? Date.now() : 0 });
   // The tenant role may only read subscriptions; the row is written by the billing door.
-  await withSystem("billing-customer", async (tx) => {
-    if (existing) await tx.update(subscriptions).set({ stripeCustomerId: customerId, stripeSubscriptionId: null, status: "none" }).where(eq(subscriptions.tenantId, ctx.tenantId));
-    else await tx.insert(subscriptions).values({ tenantId: ctx.tenantId, stripeCustomerId: customerId }).onConflictDoNothing();
+  return withSystem("billing-customer", async (tx) => {
+    if (existing) await tx.update(subscriptions).set({ stripeCustomerId: customerId, stripeSubscriptionId: null, status: "none" }).where(eq(subscriptions.tenantId, scope.tenantId));
+    else await tx.insert(subscriptions).values({ tenantId: scope.tenantId, stripeCustomerId: customerId }).onConflictDoNothing();
+    // A concurrent first checkout may have stored its customer first: use that one.
+    const [row] = await tx.select({ id: subscriptions.stripeCustomerId }).from(subscriptions).where(eq(subscriptions.tenantId, scope.tenantId));
+    return row?.id ?? customerId;
   });
-  const [row] = await withSystem("billing-customer", (tx) => tx.select({ id: subscriptions.stripeCustomerId }).from(subscriptions).where(eq(subscriptions.tenantId, ctx.tenantId)));
-  return row?.id ?? customerId;
 }
 
 /** Starts Stripe Checkout for a paid plan; returns the hosted page URL. */
-export async function startCheckout(ctx: TenantContext, input: z.output<typeof paidPlanInput>): Promise<{ url: string }> {
-  const sub = await subscriptionOf(ctx);
-  if (sub && liveStatuses.has(sub.status)) throw new DomainError("conflict", "This shop already has a subscription: change its plan instead.");
-  const plan = await getPlan(ctx.tx, input.plan);
-  const [tenant] = await ctx.tx.select({ slug: tenants.slug }).from(tenants).where(eq(tenants.id, ctx.tenantId));
-  if (!tenant) throw new DomainError("not_found", "Shop not found");
-  const customerId = await ensureCustomer(ctx);
-  const base = `${env.APP_URL}/dashboard/${tenant.slug}/billing`;
+export async function startCheckout(scope: TenantScope, input: z.output<typeof paidPlanInput>): Promise<{ url: string }> {
+  // 1. Read what the checkout needs, in one short transaction.
+  const { sub, plan, slug, owner } = await inTenant(scope, async (ctx) => {
+    const sub = await subscriptionOf(ctx);
+    if (sub && liveStatuses.has(sub.status)) throw new DomainError("conflict", "This shop already has a subscription: change its plan instead.");
+    const plan = await getPlan(ctx.tx, input.plan);
+    const [tenant] = await ctx.tx.select({ slug: tenants.slug, name: tenants.name }).from(tenants).where(eq(tenants.id, ctx.tenantId));
+    if (!tenant) throw new DomainError("not_found", "Shop not found");
+    const [user] = ctx.userId ? await ctx.tx.select({ email: users.email }).from(users).where(eq(users.id, ctx.userId)) : [];
+    return { sub, plan, slug: tenant.slug, owner: { email: user?.email ?? null, name: tenant.name } };
+  });
+  // 2. Stripe: customer, prices and the session, with no connection held.
+  const customerId = await ensureCustomer(scope, sub, owner);
+  const base = `${env.APP_URL}/dashboard/${slug}/billing`;
   const session = await createCheckoutSession({
-    tenantId: ctx.tenantId,
+    tenantId: scope.tenantId,
     customerId,
     ...(await pricesFor(plan)),
     plan: plan.id,
     successUrl: `${base}/success?session_id={CHECKOUT_SESSION_ID}`,
     cancelUrl: `${base}?checkout=canceled`,
   });
-  // One payable checkout per shop: a tab opened earlier can no longer be paid.
+  // 3. One payable checkout per shop: a tab opened earlier can no longer be paid.
   const expired = await expireOtherCheckoutSessions(customerId, session.id);
+  // 4. Remember the session and audit it.
   await withSystem("billing-checkout", async (tx) => {
-    await tx.update(subscriptions).set({ lastCheckoutSessionId: session.id }).where(eq(subscriptions.tenantId, ctx.tenantId));
-    await recordAudit(tx, ctx, { tenantId: ctx.tenantId, action: "billing.checkout_started", targetType: "checkout_session", targetId: session.id, metadata: { plan: plan.id, expired } });
+    await tx.update(subscriptions).set({ lastCheckoutSessionId: session.id }).where(eq(subscriptions.tenantId, scope.tenantId));
+    await recordAudit(tx, scope, { tenantId: scope.tenantId, action: "billing.checkout_started", targetType: "checkout_session", targetId: session.id, metadata: { plan: plan.id, expired } });
   });
   return { url: session.url };
 }
 
-async function requireLiveSubscription(ctx: TenantContext): Promise<Subscription & { stripeSubscriptionId: string }> {
-  const sub = await subscriptionOf(ctx);
+function requireLiveSubscription(sub: Subscription | null): Subscription & { stripeSubscriptionId: string } {
   if (!sub?.stripeSubscriptionId || !liveStatuses.has(sub.status)) throw new DomainError("precondition_failed", "This shop has no active subscription: choose a plan first.");
   return { ...sub, stripeSubscriptionId: sub.stripeSubscriptionId };
 }
 
 /** Upgrade or downgrade (prorated by Stripe). The new state is applied at once and again by the webhook (idempotent). */
-export async function changePlan(ctx: TenantContext, input: z.output<typeof paidPlanInput>): Promise<void> {
-  const sub = await requireLiveSubscription(ctx);
-  if (sub.plan === input.plan) throw new DomainError("conflict", "The shop is already on this plan.");
-  const plan = await getPlan(ctx.tx, input.plan);
+export async function changePlan(scope: TenantScope, input: z.output<typeof paidPlanInput>): Promise<void> {
+  const { sub, plan } = await inTenant(scope, async (ctx) => {
+    const sub = requireLiveSubscription(await subscriptionOf(ctx));
+    if (sub.plan === input.plan) throw new DomainError("conflict", "The shop is already on this plan.");
+    return { sub, plan: await getPlan(ctx.tx, input.plan) };
+  });
   const snap = await changeSubscriptionPlan(sub.stripeSubscriptionId, { ...(await pricesFor(plan)), plan: plan.id });
   if (!snap) throw new DomainError("precondition_failed", "Stripe has no subscription item to change; try again shortly.");
   await withSystem("billing-change-plan", async (tx) => {
-    await lockTenantBilling(tx, ctx.tenantId);
-    await applySubscriptionSnapshot(tx, ctx.tenantId, snap, `user:${ctx.userId}`);
-    await recordAudit(tx, ctx, { tenantId: ctx.tenantId, action: "billing.plan_changed", targetType: "subscription", targetId: sub.stripeSubscriptionId, metadata: { from: sub.plan, to: plan.id } });
+    await lockTenantBilling(tx, scope.tenantId);
+    await applySubscriptionSnapshot(tx, scope.tenantId, snap, `user:${scope.userId}`);
+    await recordAudit(tx, scope, { tenantId: scope.tenantId, action: "billing.plan_changed", targetType: "subscription", targetId: sub.stripeSubscriptionId, metadata: { from: sub.plan, to: plan.id } });
   });
 }
 
 /** Cancel at period end (cancel: true) or undo it (false). */
-export async function setCancelAtPeriodEnd(ctx: TenantContext, input: z.output<typeof cancelInput>): Promise<void> {
-  const sub = await requireLiveSubscription(ctx);
+export async function setCancelAtPeriodEnd(scope: TenantScope, input: z.output<typeof cancelInput>): Promise<void> {
+  const sub = requireLiveSubscription(await inTenant(scope, subscriptionOf));
   const snap = await stripeSetCancelAtPeriodEnd(sub.stripeSubscriptionId, input.cancel);
   await withSystem("billing-cancel", async (tx) => {
-    await lockTenantBilling(tx, ctx.tenantId);
-    await applySubscriptionSnapshot(tx, ctx.tenantId, snap, `user:${ctx.userId}`);
-    await recordAudit(tx, ctx, { tenantId: ctx.tenantId, action: input.cancel ? "billing.cancel_scheduled" : "billing.cancel_undone", targetType: "subscription", targetId: sub.stripeSubscriptionId });
+    await lockTenantBilling(tx, scope.tenantId);
+    await applySubscriptionSnapshot(tx, scope.tenantId, snap, `user:${scope.userId}`);
+    await recordAudit(tx, scope, { tenantId: scope.tenantId, action: input.cancel ? "billing.cancel_scheduled" : "billing.cancel_undone", targetType: "subscription", targetId: sub.stripeSubscriptionId });
   });
 }
 
-export async function portalUrl(ctx: TenantContext): Promise<{ url: string }> {
-  const sub = await subscriptionOf(ctx);
+export async function portalUrl(scope: TenantScope): Promise<{ url: string }> {
+  const { sub, slug } = await inTenant(scope, async (ctx) => ({ sub: await subscriptionOf(ctx), slug: await tenantSlug(ctx.tx, ctx.tenantId) }));
   if (!sub) throw new DomainError("precondition_failed", "There is no billing account yet: choose a plan first.");
-  const [tenant] = await ctx.tx.select({ slug: tenants.slug }).from(tenants).where(eq(tenants.id, ctx.tenantId));
-  return { url: await createPortalSession(sub.stripeCustomerId, `${env.APP_URL}/dashboard/${tenant?.slug ?? ""}/billing`) };
+  return { url: await createPortalSession(sub.stripeCustomerId, `${env.APP_URL}/dashboard/${slug}/billing`) };
 }
 
-export async function listTenantInvoices(ctx: TenantContext): Promise<InvoiceSnapshot[]> {
-  const sub = await subscriptionOf(ctx);
+export async function listTenantInvoices(scope: TenantScope): Promise<InvoiceSnapshot[]> {
+  const sub = await inTenant(scope, subscriptionOf);
   if (!sub) return [];
   return listInvoices(sub.stripeCustomerId);
 }
 
-export async function retryTenantProvisioning(ctx: TenantContext): Promise<void> {
-  await retryProvisioning(ctx.tenantId, `user:${ctx.userId}`);
+/** Not inside a tenant transaction: queuing the retry is the provisioning door's work. */
+export async function retryTenantProvisioning(scope: TenantScope): Promise<void> {
+  await retryProvisioning(scope.tenantId, `user:${scope.userId}`);
 }

@@ -1,10 +1,10 @@
 import { and, asc, count, eq, ilike, inArray, ne, or, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
-import { categories, mediaAssets, products, type Category, type Product } from "@/server/db/schema";
+import { categories, mediaAssets, products, tenants, type Category, type Product } from "@/server/db/schema";
 import { recordAudit } from "./audit";
 import type { TenantContext } from "./context";
 import { DomainError, fieldError, isUniqueViolation, notFound } from "./errors";
-import { currencyInput } from "./money";
+import { currencyInput, priceDigitsProblem } from "./money";
 import { assertWithinPlanLimit } from "./plans";
 import { publicUrl } from "@/server/integrations/s3";
 import { slugify } from "@/lib/slug";
@@ -259,7 +259,23 @@ function uniqueProductError(error: unknown): never {
   throw error;
 }
 
+/**
+ * A price may use at most its currency's minor digits (JPY 0, EUR 2, KWD 3);
+ * a product without a currency is priced in the shop's default one. The error
+ * names `field`: the price when it was sent, else the currency that changed.
+ */
+async function assertPriceFitsCurrency(ctx: TenantContext, price: string, currency: string | null, field: "price" | "currency"): Promise<void> {
+  let effective = currency;
+  if (!effective) {
+    const [tenant] = await ctx.tx.select({ currency: tenants.defaultCurrency }).from(tenants).where(eq(tenants.id, ctx.tenantId));
+    effective = tenant?.currency ?? "EUR";
+  }
+  const problem = priceDigitsProblem(price, effective);
+  if (problem) throw fieldError(field, problem);
+}
+
 export async function createProduct(ctx: TenantContext, input: z.output<typeof createProductInput>): Promise<Product> {
+  await assertPriceFitsCurrency(ctx, input.price, input.currency, "price");
   await assertCategoryExists(ctx, input.categoryId);
   // The plan's product limit (issue 4) counts products that are not archived.
   const [active] = await ctx.tx.select({ n: count() }).from(products).where(ne(products.status, "archived"));
@@ -289,6 +305,10 @@ export async function createProduct(ctx: TenantContext, input: z.output<typeof c
 export async function updateProduct(ctx: TenantContext, input: z.output<typeof updateProductInput>): Promise<Product> {
   const { id, ...changes } = input;
   const before = await getProduct(ctx, { id });
+  if (changes.price !== undefined || changes.currency !== undefined) {
+    const currency = changes.currency !== undefined ? changes.currency : before.currency;
+    await assertPriceFitsCurrency(ctx, changes.price ?? before.price, currency, changes.price !== undefined ? "price" : "currency");
+  }
   await assertCategoryExists(ctx, changes.categoryId);
   if (changes.status && changes.status !== "archived" && before.status === "archived") {
     const [active] = await ctx.tx.select({ n: count() }).from(products).where(ne(products.status, "archived"));

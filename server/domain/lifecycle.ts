@@ -1,4 +1,4 @@
-import { and, eq, inArray, lte, sql } from "drizzle-orm";
+import { and, eq, inArray, lte } from "drizzle-orm";
 import { memberships, provisioningLogs, tenants, users, type TenantStatus } from "@/server/db/schema";
 import { withSystem, type Tx } from "@/server/db/tenancy";
 import { recordAudit } from "./audit";
@@ -46,24 +46,6 @@ export type ProvisioningStep = {
  * is "succeeded" is skipped on a resumed run.
  */
 export const defaultProvisioningSteps: ProvisioningStep[] = [
-  {
-    name: "storage_prefix",
-    async run(tx, tenantId) {
-      const prefix = `tenants/${tenantId}/`;
-      await tx.update(tenants).set({ storagePrefix: prefix }).where(and(eq(tenants.id, tenantId), sql`${tenants.storagePrefix} is null`));
-      return { prefix };
-    },
-  },
-  {
-    name: "default_branding",
-    async run(tx, tenantId) {
-      // Only fills a missing colour: never overwrites the owner's choice.
-      await tx
-        .update(tenants)
-        .set({ branding: sql`jsonb_build_object('primaryColor', '#0f766e') || ${tenants.branding}` })
-        .where(eq(tenants.id, tenantId));
-    },
-  },
   {
     name: "welcome_email",
     async run(tx, tenantId) {

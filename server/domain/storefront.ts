@@ -207,11 +207,24 @@ export async function searchPublicProducts(tx: Tx, tenant: StorefrontTenant, que
   return rows.map((r) => card(r, tenant));
 }
 
-/** For sitemap.xml: every published product and every category. */
+/**
+ * For sitemap.xml: every published product and every category; null while the
+ * storefront itself is unpublished, whose pages answer 404 and must not be listed.
+ */
 export async function getSitemapEntries(tx: Tx) {
+  if (!(await readBranding(tx)).published) return null;
   const [prods, cats] = await Promise.all([
     tx.select({ slug: products.slug, updatedAt: products.updatedAt }).from(products).where(eq(products.status, "published")).orderBy(asc(products.position)).limit(50_000),
     tx.select({ slug: categories.slug, updatedAt: categories.updatedAt }).from(categories),
   ]);
   return { products: prods, categories: cats };
+}
+
+/**
+ * robots.txt of a shop (`base`: its storefront URL). An unpublished storefront
+ * asks crawlers to stay away and names no sitemap.
+ */
+export function robotsTxt(shop: { slug: string; published: boolean }, base: string): string {
+  if (!shop.published) return "User-agent: *\nDisallow: /\n";
+  return `User-agent: *\nAllow: /s/${shop.slug}/\nDisallow: /s/${shop.slug}/search\nSitemap: ${base}/sitemap.xml\n`;
 }

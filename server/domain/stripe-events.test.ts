@@ -123,7 +123,7 @@ describe("checkout to active", () => {
     await h.settle();
     expect(await stateOf(shop.id)).toMatchObject({ tenant: "active", plan: "pro", subscription: "active", subscriptionPlan: "pro" });
     const steps = await db.select().from(provisioningLogs).where(eq(provisioningLogs.tenantId, shop.id));
-    for (const step of ["storage_prefix", "default_branding", "welcome_email"]) {
+    for (const step of ["welcome_email"]) {
       expect(steps.filter((s) => s.step === step && s.status === "succeeded")).toHaveLength(1);
     }
     const transitions = steps.filter((s) => s.step === "transition").map((s) => s.detail.to);

@@ -1,12 +1,12 @@
-import { and, asc, eq, ne } from "drizzle-orm";
+import { and, asc, count, eq, isNull, ne, sql } from "drizzle-orm";
 import { z } from "zod";
-import { memberships, tenants, type MembershipRole, type Tenant } from "@/server/db/schema";
+import { memberships, products, storefrontSettings, tenants, type MembershipRole, type Tenant } from "@/server/db/schema";
 import { withSystem } from "@/server/db/tenancy";
 import { recordAudit } from "./audit";
 import type { Actor, TenantContext } from "./context";
 import { DomainError, fieldError, isUniqueViolation } from "./errors";
 import { provisionTenant } from "./lifecycle";
-import { currencyInput } from "./money";
+import { currencyDigits, currencyInput } from "./money";
 import { assertCanOpenShop, trialEndFor } from "./trials";
 import { slugify } from "@/lib/slug";
 import { text } from "./text";
@@ -126,21 +126,47 @@ export async function getTenant(ctx: TenantContext): Promise<Tenant> {
   return tenant;
 }
 
+/** The storefront's default primary colour (storefront_settings.primary_color). */
+const defaultBrandColor = "#0f766e";
+
+/**
+ * Name, default currency and brand colour. The brand colour is the storefront
+ * theme's primary colour (storefront_settings, what the storefront reads), the
+ * same one the Storefront page edits.
+ */
 export async function updateTenantSettings(ctx: TenantContext, input: z.output<typeof updateTenantSettingsInput>): Promise<Tenant> {
   const current = await getTenant(ctx);
-  const branding = input.brandColor === undefined ? current.branding : { ...current.branding, primaryColor: input.brandColor ?? undefined };
+  if (input.defaultCurrency && input.defaultCurrency !== current.defaultCurrency) {
+    // Products without a currency take the default: their prices must fit the new one's digits.
+    const digits = currencyDigits(input.defaultCurrency);
+    const [misfits] = await ctx.tx
+      .select({ n: count() })
+      .from(products)
+      .where(and(isNull(products.currency), sql`scale(trim_scale(${products.price})) > ${digits}`));
+    if (misfits && misfits.n > 0) {
+      throw fieldError("defaultCurrency", `${misfits.n} product price${misfits.n === 1 ? " has" : "s have"} more decimals than ${input.defaultCurrency} allows (${digits}); change ${misfits.n === 1 ? "it" : "them"} first.`);
+    }
+  }
   const [updated] = await ctx.tx
     .update(tenants)
-    .set({ name: input.name ?? current.name, defaultCurrency: input.defaultCurrency ?? current.defaultCurrency, branding })
+    .set({ name: input.name ?? current.name, defaultCurrency: input.defaultCurrency ?? current.defaultCurrency })
     .where(eq(tenants.id, ctx.tenantId))
     .returning();
   if (!updated) throw new DomainError("not_found", "Shop not found");
+  const [theme] = await ctx.tx.select({ primaryColor: storefrontSettings.primaryColor }).from(storefrontSettings);
+  if (input.brandColor !== undefined) {
+    const primaryColor = input.brandColor ?? defaultBrandColor;
+    await ctx.tx
+      .insert(storefrontSettings)
+      .values({ tenantId: ctx.tenantId, primaryColor })
+      .onConflictDoUpdate({ target: storefrontSettings.tenantId, set: { primaryColor, updatedAt: new Date() } });
+  }
   await recordAudit(ctx.tx, ctx, {
     tenantId: ctx.tenantId,
     action: "tenant.settings_updated",
     targetType: "tenant",
     targetId: ctx.tenantId,
-    metadata: { changes: input, previous: { name: current.name, defaultCurrency: current.defaultCurrency, brandColor: current.branding.primaryColor ?? null } },
+    metadata: { changes: input, previous: { name: current.name, defaultCurrency: current.defaultCurrency, brandColor: theme?.primaryColor ?? defaultBrandColor } },
   });
   return updated;
 }

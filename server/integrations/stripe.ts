@@ -279,16 +279,36 @@ const priceCache = new Map<string, string>();
 async function priceByLookupKey(lookupKey: string, missing: string, emulatorPrice: () => Promise<Stripe.PriceCreateParams>): Promise<string> {
   const cached = priceCache.get(lookupKey);
   if (cached) return cached;
-  const stripe = stripeClient();
-  const found = await stripe.prices.list({ lookup_keys: [lookupKey], active: true, limit: 1 });
-  let id = found.data[0]?.id;
-  if (!id) {
-    if (!stripeIsEmulated) throw new Error(`No Stripe price with lookup key ${lookupKey}: ${missing}`);
-    id = (await stripe.prices.create({ ...(await emulatorPrice()), lookup_key: lookupKey })).id;
-    logger.info({ lookupKey, priceId: id }, "created emulator price");
-  }
-  priceCache.set(lookupKey, id);
-  return id;
+  // Concurrent first checkouts share one lookup (and one creation against the emulator).
+  return onceAtATime(`price:${lookupKey}`, async () => {
+    const stripe = stripeClient();
+    const find = async () => (await stripe.prices.list({ lookup_keys: [lookupKey], active: true, limit: 1 })).data[0]?.id;
+    let id = await find();
+    if (!id) {
+      if (!stripeIsEmulated) throw new Error(`No Stripe price with lookup key ${lookupKey}: ${missing}`);
+      try {
+        id = (await stripe.prices.create({ ...(await emulatorPrice()), lookup_key: lookupKey })).id;
+        logger.info({ lookupKey, priceId: id }, "created emulator price");
+      } catch (error) {
+        // Another process created it first (lookup keys are unique): use that one.
+        id = await find();
+        if (!id) throw error;
+      }
+    }
+    priceCache.set(lookupKey, id);
+    return id;
+  });
+}
+
+const inFlight = new Map<string, Promise<string>>();
+
+/** Runs `fn` once for concurrent callers with the same key; they all get its result. */
+function onceAtATime(key: string, fn: () => Promise<string>): Promise<string> {
+  const running = inFlight.get(key);
+  if (running) return running;
+  const run = fn().finally(() => inFlight.delete(key));
+  inFlight.set(key, run);
+  return run;
 }
 
 /** The Stripe price id for a plan: STRIPE_PRICE_<PLAN> when configured, else the price with the plan's lookup key. */
@@ -316,12 +336,14 @@ export async function resolveMeteredPriceId(spec: MeteredPriceSpec): Promise<str
 
 /** The emulator's meter for an event name, created on first use. */
 async function meterFor(eventName: string): Promise<string> {
-  const stripe = stripeClient();
-  const meters = await stripe.billing.meters.list({ limit: 100 });
-  const existing = meters.data.find((m) => m.event_name === eventName);
-  if (existing) return existing.id;
-  const meter = await stripe.billing.meters.create({ display_name: eventName, event_name: eventName, default_aggregation: { formula: "sum" } });
-  return meter.id;
+  return onceAtATime(`meter:${eventName}`, async () => {
+    const stripe = stripeClient();
+    const meters = await stripe.billing.meters.list({ limit: 100 });
+    const existing = meters.data.find((m) => m.event_name === eventName);
+    if (existing) return existing.id;
+    const meter = await stripe.billing.meters.create({ display_name: eventName, event_name: eventName, default_aggregation: { formula: "sum" } });
+    return meter.id;
+  });
 }
 
 /** Which configured plan a price id belongs to (env mapping first), if any. */

@@ -4,6 +4,7 @@ import { tenants } from "@/server/db/schema";
 import { withSystem } from "@/server/db/tenancy";
 import { recordAudit } from "@/server/domain/audit";
 import { ownerEmails, provisionTenant, tenantsDueForPurge } from "@/server/domain/lifecycle";
+import { purgeTenantMedia } from "@/server/domain/media";
 import { processStripeEventBatch } from "@/server/domain/stripe-events";
 import { reconcileSubscriptions, suspendPastDueTenants } from "@/server/domain/subscriptions";
 import { endExpiredTrials } from "@/server/domain/trials";
@@ -96,13 +97,23 @@ export const purgeDeletedTenantsJob = defineJob({
   },
 });
 
-/** Removes tenants deleted longer ago than TENANT_RETENTION_DAYS (their rows cascade; the audit trail stays). */
-export async function purgeDeletedTenants(now = new Date()): Promise<string[]> {
+/**
+ * Removes tenants deleted longer ago than TENANT_RETENTION_DAYS (their rows
+ * cascade; the audit trail stays). Per tenant, in order:
+ * 1. delete its stored objects (its S3 prefixes, in batches), outside any
+ *    transaction: images are public, so they must not outlive the shop;
+ * 2. then the row. A failure in 1 keeps the row, so the next run (the tenant
+ *    is still due) resumes with what is left; never the other way round, which
+ *    would lose the only record of which prefix to clean.
+ */
+export async function purgeDeletedTenants(now = new Date(), s3BatchSize = 1000): Promise<string[]> {
   const before = new Date(now.getTime() - env.TENANT_RETENTION_DAYS * 86_400_000);
   const due = await withSystem("tenant-purge", (tx) => tenantsDueForPurge(tx, before));
   const purged: string[] = [];
   for (const tenantId of due) {
     try {
+      const objects = await purgeTenantMedia(tenantId, s3BatchSize);
+      if (objects) logger.info({ tenantId, objects }, "deleted a purged tenant's stored objects");
       await withSystem("tenant-purge", async (tx) => {
         await recordAudit(tx, { userId: null }, { tenantId, action: "tenant.purged", targetType: "tenant", targetId: tenantId, metadata: { retentionDays: env.TENANT_RETENTION_DAYS } });
         await tx.delete(tenants).where(eq(tenants.id, tenantId));

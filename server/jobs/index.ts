@@ -35,13 +35,6 @@ export function taskList(definitions: JobDefinition[] = jobs): TaskList {
   );
 }
 
-export function crontab(definitions: JobDefinition[] = jobs): string {
-  return definitions
-    .filter((job) => job.cron)
-    .map((job) => `${job.cron} ${job.name} ?max=3`)
-    .join("\n");
-}
-
 /**
  * The schedule as parsed cron items. Built from objects rather than crontab
  * text, whose task identifiers may not contain "." (some job names do).

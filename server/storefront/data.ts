@@ -59,6 +59,7 @@ export const loadSearch = (tenant: StorefrontTenant, query: string) => cached(te
 export const loadSitemap = (tenant: StorefrontTenant) =>
   cached(tenant, "sitemap", async () => {
     const entries = await withTenant(tenant.id, (tx) => getSitemapEntries(tx));
+    if (!entries) return null;
     return {
       products: entries.products.map((p) => ({ slug: p.slug, updatedAt: p.updatedAt.toISOString() })),
       categories: entries.categories.map((c) => ({ slug: c.slug, updatedAt: c.updatedAt.toISOString() })),

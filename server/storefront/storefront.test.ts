@@ -4,10 +4,21 @@ import { proxy } from "@/proxy";
 import type { Tenant } from "@/server/db/schema";
 import { withTenant } from "@/server/db/tenancy";
 import { renderMarkdown } from "@/server/domain/markdown";
-import { getPublicCategory, getPublicHomeProducts, getPublicProduct, resolveStorefrontTenant, searchPublicProducts, type StorefrontTenant } from "@/server/domain/storefront";
+import {
+  getPublicCategory,
+  getPublicHomeProducts,
+  getPublicProduct,
+  getPublicShop,
+  getSitemapEntries,
+  resolveStorefrontTenant,
+  robotsTxt,
+  searchPublicProducts,
+  type StorefrontTenant,
+} from "@/server/domain/storefront";
 import type { PublicUser } from "@/server/domain/users";
 import { formatPrice } from "@/lib/format-price";
 import { callerFor, makeTenant, makeUser, setTenantStatus } from "@/test/factories";
+import { productJsonLd } from "./json-ld";
 import { storefrontRoute, subdomainSlug } from "./routing";
 
 async function publicTenant(slug: string): Promise<StorefrontTenant> {
@@ -135,5 +146,46 @@ describe("public storefront", () => {
     expect(storefrontRoute("souk.test", "/dashboard", "souk.test")).toBeNull();
     const res = await proxy(new NextRequest("http://localhost/p/lamp", { headers: { host: `${shop.slug}.localhost` } }));
     expect(res.headers.get("x-middleware-rewrite")).toContain(`/s/${shop.slug}/p/lamp`);
+  });
+});
+
+describe("storefront: unpublished shops, theme and structured data", () => {
+  it("an unpublished storefront lists nothing in sitemap.xml and keeps crawlers out in robots.txt", async () => {
+    const owner = await makeUser();
+    const shop = await makeTenant(owner, "Hidden Shop");
+    await callerFor(owner.id).catalog.createProduct({ tenantSlug: shop.slug, name: "Hidden Lamp", price: "3", status: "published" });
+    const t = await publicTenant(shop.slug);
+    const base = `http://localhost:3000/s/${shop.slug}`;
+    const published = await withTenant(t.id, (tx) => getSitemapEntries(tx));
+    expect(published?.products.map((p) => p.slug)).toEqual(["hidden-lamp"]);
+    expect(robotsTxt({ slug: shop.slug, published: true }, base)).toContain(`Sitemap: ${base}/sitemap.xml`);
+
+    await callerFor(owner.id).storefront.update({ tenantSlug: shop.slug, published: false });
+    expect(await withTenant(t.id, (tx) => getSitemapEntries(tx))).toBeNull();
+    const { branding } = await withTenant(t.id, (tx) => getPublicShop(tx, t));
+    const robots = robotsTxt({ slug: shop.slug, published: branding.published }, base);
+    expect(robots).toBe("User-agent: *\nDisallow: /\n");
+    expect(robots).not.toContain("Sitemap");
+  });
+
+  it("the shop settings' brand colour is the storefront theme's primary colour", async () => {
+    const owner = await makeUser();
+    const shop = await makeTenant(owner, "Coloured Shop");
+    await callerFor(owner.id).tenants.updateSettings({ tenantSlug: shop.slug, brandColor: "#aa3300" });
+    const t = await publicTenant(shop.slug);
+    expect((await withTenant(t.id, (tx) => getPublicShop(tx, t))).branding.primaryColor).toBe("#aa3300");
+    expect((await callerFor(owner.id).storefront.get({ tenantSlug: shop.slug })).primaryColor).toBe("#aa3300");
+    // Cleared: back to the theme's default; other storefront settings are kept.
+    await callerFor(owner.id).storefront.update({ tenantSlug: shop.slug, tagline: "Kept" });
+    await callerFor(owner.id).tenants.updateSettings({ tenantSlug: shop.slug, brandColor: null });
+    expect((await withTenant(t.id, (tx) => getPublicShop(tx, t))).branding).toMatchObject({ primaryColor: "#0f766e", tagline: "Kept" });
+  });
+
+  it("prints the price in JSON-LD with the currency's own digits", () => {
+    const ld = (price: string, currency: string) => JSON.parse(productJsonLd({ name: "<Lamp>", sku: null, price, currency, images: [] })).offers;
+    expect(ld("12.500", "EUR")).toEqual({ "@type": "Offer", price: "12.50", priceCurrency: "EUR" });
+    expect(ld("1200.000", "JPY")).toMatchObject({ price: "1200" });
+    expect(ld("12.500", "KWD")).toMatchObject({ price: "12.500" });
+    expect(productJsonLd({ name: "</script>", sku: null, price: "1", currency: "EUR", images: [] })).not.toContain("</script>");
   });
 });

@@ -1,4 +1,4 @@
-import { authedProcedure, createTRPCRouter, tenantProcedure } from "@/server/api/trpc";
+import { authedProcedure, createTRPCRouter, tenantProcedure, tenantScopeProcedure } from "@/server/api/trpc";
 import { listPlanCatalog } from "@/server/domain/plans";
 import {
   cancelInput,
@@ -12,16 +12,17 @@ import {
   startCheckout,
 } from "@/server/domain/billing";
 
-// Billing mutations stay allowed while suspended: paying is how a shop gets back.
-const billingAdmin = tenantProcedure({ minRole: "admin", allowWhenSuspended: true });
+// Billing mutations stay allowed while suspended: paying is how a shop gets back. They call
+// Stripe, so they hold no transaction: the domain opens short ones around each call.
+const billingAdmin = tenantScopeProcedure({ minRole: "admin", allowWhenSuspended: true });
 
 export const billingRouter = createTRPCRouter({
   plans: authedProcedure.query(() => listPlanCatalog()),
   overview: tenantProcedure({ minRole: "viewer" }).query(({ ctx }) => getBillingOverview(ctx.tenantCtx)),
-  invoices: tenantProcedure({ minRole: "admin" }).query(({ ctx }) => listTenantInvoices(ctx.tenantCtx)),
-  startCheckout: billingAdmin.input(paidPlanInput).mutation(({ ctx, input }) => startCheckout(ctx.tenantCtx, input)),
-  changePlan: billingAdmin.input(paidPlanInput).mutation(({ ctx, input }) => changePlan(ctx.tenantCtx, input)),
-  setCancelAtPeriodEnd: billingAdmin.input(cancelInput).mutation(({ ctx, input }) => setCancelAtPeriodEnd(ctx.tenantCtx, input)),
-  portal: billingAdmin.mutation(({ ctx }) => portalUrl(ctx.tenantCtx)),
-  retryProvisioning: billingAdmin.mutation(({ ctx }) => retryTenantProvisioning(ctx.tenantCtx)),
+  invoices: tenantScopeProcedure({ minRole: "admin" }).query(({ ctx }) => listTenantInvoices(ctx.tenantScope)),
+  startCheckout: billingAdmin.input(paidPlanInput).mutation(({ ctx, input }) => startCheckout(ctx.tenantScope, input)),
+  changePlan: billingAdmin.input(paidPlanInput).mutation(({ ctx, input }) => changePlan(ctx.tenantScope, input)),
+  setCancelAtPeriodEnd: billingAdmin.input(cancelInput).mutation(({ ctx, input }) => setCancelAtPeriodEnd(ctx.tenantScope, input)),
+  portal: billingAdmin.mutation(({ ctx }) => portalUrl(ctx.tenantScope)),
+  retryProvisioning: billingAdmin.mutation(({ ctx }) => retryTenantProvisioning(ctx.tenantScope)),
 });

@@ -62,6 +62,49 @@ describe("catalog router", () => {
       expect((await productRows(shop.id)).length).toBe(before);
     });
 
+    it("allows at most the currency's minor digits (JPY 0, EUR 2, KWD 3), the shop's default included, and changes nothing otherwise", async () => {
+      const owner2 = await makeUser("Yen Owner");
+      const yenShop = await makeTenant(owner2, "Yen Shop");
+      await callerFor(owner2.id).tenants.updateSettings({ tenantSlug: yenShop.slug, defaultCurrency: "JPY" });
+      const y = { tenantSlug: yenShop.slug };
+      const refused: [Record<string, unknown>, string, RegExp][] = [
+        [{ name: "Half yen", price: "1200.5", currency: "JPY" }, "price", /JPY prices have no decimals/],
+        [{ name: "Default yen", price: "1200.5" }, "price", /JPY prices have no decimals/],
+        [{ name: "Cents and more", price: "9.999", currency: "EUR" }, "price", /EUR prices have at most 2 decimals/],
+        [{ name: "Number", price: 0.125, currency: "usd" }, "price", /USD prices have at most 2 decimals/],
+      ];
+      for (const [input, field, message] of refused) {
+        const res = await callOverHttp(owner2.id, "catalog.createProduct", { ...y, ...input }, "mutation");
+        expect(res.status, JSON.stringify(input)).toBe(400);
+        expect(errorOf(res.body).data.fieldErrors?.[field]?.[0], JSON.stringify(input)).toMatch(message);
+      }
+      expect(await productRows(yenShop.id)).toEqual([]);
+
+      // Within the digits (trailing zeros are no decimals): accepted.
+      const c = callerFor(owner2.id).catalog;
+      const yen = await c.createProduct({ ...y, name: "Yen", price: "1200.000" });
+      expect((await c.createProduct({ ...y, name: "Dinar", price: "12.125", currency: "KWD" })).price).toBe("12.125");
+      const euro = await c.createProduct({ ...y, name: "Euro", price: "9.99", currency: "EUR" });
+
+      // Updates: a new price, or a new currency under an old price, are checked alike.
+      const bad = await callOverHttp(owner2.id, "catalog.updateProduct", { ...y, id: yen.id, price: "1.5" }, "mutation");
+      expect(errorOf(bad.body).data.fieldErrors).toEqual({ price: ["JPY prices have no decimals"] });
+      const badCurrency = await callOverHttp(owner2.id, "catalog.updateProduct", { ...y, id: euro.id, currency: "JPY" }, "mutation");
+      expect(badCurrency.status).toBe(400);
+      expect(errorOf(badCurrency.body).data.fieldErrors).toEqual({ currency: ["JPY prices have no decimals"] });
+      expect((await c.getProduct({ ...y, id: euro.id })).currency).toBe("EUR");
+      expect((await c.updateProduct({ ...y, id: euro.id, price: "10", currency: "JPY" })).currency).toBe("JPY");
+
+      // The shop's default currency cannot change under prices that would not fit it.
+      await c.createProduct({ ...y, name: "Whole", price: "5" });
+      await callerFor(owner2.id).tenants.updateSettings({ tenantSlug: yenShop.slug, defaultCurrency: "KWD" });
+      await c.updateProduct({ ...y, id: yen.id, price: "1.125" });
+      const back = await callOverHttp(owner2.id, "tenants.updateSettings", { ...y, defaultCurrency: "JPY" }, "mutation");
+      expect(back.status).toBe(400);
+      expect(Object.keys(errorOf(back.body).data.fieldErrors ?? {})).toEqual(["defaultCurrency"]);
+      expect((await callerFor(owner2.id).tenants.bySlug(y)).defaultCurrency).toBe("KWD");
+    });
+
     it("allows the same slug in another tenant", async () => {
       const p = await callerFor(stranger.id).catalog.createProduct({ ...other, name: "Brass Lamp", price: "1" });
       expect(p.slug).toBe("brass-lamp");

@@ -8,7 +8,7 @@ const s3 = await startTestS3();
 const { and, eq } = await import("drizzle-orm");
 const { db } = await import("@/server/db/client");
 const { mediaAssets } = await import("@/server/db/schema");
-const { cleanupPendingUploads } = await import("@/server/domain/media");
+const { cleanupPendingUploads, stagingKeyFor, sweepStagedUploads } = await import("@/server/domain/media");
 const { headObject } = await import("@/server/integrations/s3");
 const { addMember, callerFor, makeTenant, makeUser } = await import("@/test/factories");
 const { callOverHttp, errorOf } = await import("@/test/http");
@@ -62,6 +62,35 @@ describe("media router (over the S3 protocol, against s3rver)", () => {
     });
   }
 
+  it("a confirmed image cannot be replaced through its upload URL: a re-PUT only reaches the staging key, swept later", async () => {
+    const caller = callerFor(owner.id);
+    const original = png(1024);
+    const { asset, uploadUrl } = await caller.media.createUpload({ tenantSlug: shop.slug, productId: null, filename: "keep.png", contentType: "image/png", bytes: original.length });
+    // The URL is for the staging key, never the served one.
+    expect(new URL(uploadUrl).pathname).toBe(`/${s3.bucket}/uploads/${asset.objectKey}`);
+    expect((await putTo(uploadUrl, original, "image/png")).status).toBe(200);
+    const ready = await caller.media.confirm({ tenantSlug: shop.slug, id: asset.id });
+    expect(await headObject(stagingKeyFor(asset.objectKey))).toBeNull();
+
+    // The URL is still valid (15 minutes): send something else, larger than the image limit.
+    const replacement = png(Number(process.env.MEDIA_MAX_BYTES) + 100);
+    replacement.fill(7, 8);
+    await putTo(uploadUrl, replacement, "image/png");
+    const served = new Uint8Array(await (await fetch(ready.url)).arrayBuffer());
+    expect(served).toEqual(original);
+    expect(await headObject(asset.objectKey)).toMatchObject({ bytes: 1024 });
+    // Confirming again changes nothing either.
+    expect(await caller.media.confirm({ tenantSlug: shop.slug, id: asset.id })).toMatchObject({ status: "ready", bytes: 1024 });
+    expect(await headObject(asset.objectKey)).toMatchObject({ bytes: 1024 });
+
+    // The stray staged object is removed by the hourly sweep once a day old.
+    expect(await headObject(stagingKeyFor(asset.objectKey))).not.toBeNull();
+    expect(await sweepStagedUploads(new Date(Date.now() - 60_000))).toBe(0);
+    expect(await sweepStagedUploads(new Date(Date.now() + 60_000), 1)).toBeGreaterThanOrEqual(1);
+    expect(await headObject(stagingKeyFor(asset.objectKey))).toBeNull();
+    expect(await headObject(asset.objectKey)).toMatchObject({ bytes: 1024 });
+  });
+
   it("refuses a disallowed type before signing anything", async () => {
     for (const contentType of ["image/svg+xml", "text/html", "application/pdf"]) {
       const res = await callOverHttp(owner.id, "media.createUpload", { tenantSlug: shop.slug, productId, filename: "x", contentType, bytes: 10 }, "mutation");
@@ -85,6 +114,7 @@ describe("media router (over the S3 protocol, against s3rver)", () => {
     expect(res.status).toBe(400);
     expect(errorOf(res.body).message).toMatch(/at most/);
     expect(await headObject(asset.objectKey)).toBeNull();
+    expect(await headObject(stagingKeyFor(asset.objectKey))).toBeNull();
     expect(await db.select().from(mediaAssets).where(and(eq(mediaAssets.tenantId, shop.id), eq(mediaAssets.id, asset.id)))).toEqual([]);
   });
 

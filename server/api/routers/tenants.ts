@@ -1,5 +1,5 @@
 import { authedProcedure, createTRPCRouter, tenantProcedure } from "@/server/api/trpc";
-import { revalidateStorefrontTenant } from "@/server/storefront/cache-tags";
+import { revalidateStorefront, revalidateStorefrontTenant } from "@/server/storefront/cache-tags";
 import {
   createTenant,
   createTenantInput,
@@ -26,8 +26,9 @@ export const tenantsRouter = createTRPCRouter({
     .input(updateTenantSettingsInput)
     .mutation(async ({ ctx, input }) => {
       const tenant = await updateTenantSettings(ctx.tenantCtx, input);
-      // The storefront shows the shop's name and default currency (issue 3).
+      // The storefront shows the shop's name, default currency and brand colour.
       revalidateStorefrontTenant(tenant.slug);
+      revalidateStorefront(tenant.id);
       return tenant;
     }),
 });

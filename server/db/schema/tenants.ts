@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { index, jsonb, pgEnum, pgPolicy, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { index, pgEnum, pgPolicy, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { currentTenantId, id, tenantId, tenantIsolation, tenantRole, timestamps } from "./columns";
 import { users } from "./auth";
 
@@ -14,8 +14,6 @@ export const tenantStatus = pgEnum("tenant_status", [
 
 export const membershipRole = pgEnum("membership_role", ["owner", "admin", "member", "viewer"]);
 
-export type TenantBranding = { primaryColor?: string };
-
 export const tenants = pgTable(
   "tenants",
   {
@@ -25,13 +23,10 @@ export const tenants = pgTable(
     status: tenantStatus().notNull().default("pending"),
     plan: text().notNull().default("trial"),
     defaultCurrency: text().notNull().default("EUR"),
-    branding: jsonb().$type<TenantBranding>().notNull().default({}),
     ...timestamps,
     deletedAt: timestamp({ withTimezone: true, mode: "date" }),
     /** End of the free trial (created + the trial plan's trial_days); null: not a trial shop, or no end. */
     trialEndsAt: timestamp({ withTimezone: true, mode: "date" }),
-    /** Object-storage key prefix for the tenant's files, set by provisioning. */
-    storagePrefix: text(),
   },
   (t) => [
     uniqueIndex("tenants_slug_key").on(t.slug),

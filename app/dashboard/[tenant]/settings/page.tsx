@@ -15,7 +15,11 @@ const commonCurrencies = ["EUR", "USD", "GBP", "CHF", "SEK", "NOK", "DKK", "PLN"
 export default async function SettingsPage({ params }: PageProps<"/dashboard/[tenant]/settings">) {
   const { tenant: slug } = await params;
   const api = await getServerApi();
-  const [tenant, me] = await Promise.all([api.tenants.bySlug({ tenantSlug: slug }).catch(rethrowForPage), api.users.me().catch(rethrowForPage)]);
+  const [tenant, theme, me] = await Promise.all([
+    api.tenants.bySlug({ tenantSlug: slug }).catch(rethrowForPage),
+    api.storefront.get({ tenantSlug: slug }).catch(rethrowForPage),
+    api.users.me().catch(rethrowForPage),
+  ]);
   return (
     <>
       <PageHeader title="Settings" description="Your shop's name, currency and brand, and your own profile." />
@@ -30,7 +34,7 @@ export default async function SettingsPage({ params }: PageProps<"/dashboard/[te
               tenantSlug={tenant.slug}
               canEdit={roleAtLeast(tenant.role, "admin")}
               currencies={commonCurrencies}
-              initial={{ name: tenant.name, defaultCurrency: tenant.defaultCurrency, brandColor: tenant.branding.primaryColor ?? null }}
+              initial={{ name: tenant.name, defaultCurrency: tenant.defaultCurrency, brandColor: theme.primaryColor }}
             />
           </CardContent>
         </Card>

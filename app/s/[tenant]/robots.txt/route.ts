@@ -1,5 +1,6 @@
 import { env } from "@/server/env";
-import { loadOpenStorefront } from "@/server/storefront/data";
+import { robotsTxt } from "@/server/domain/storefront";
+import { loadOpenStorefront, loadShop } from "@/server/storefront/data";
 
 // Rendered per request (never at build time, which has no database); the data itself is cached by tag.
 export const dynamic = "force-dynamic";
@@ -9,6 +10,7 @@ export async function GET(_request: Request, { params }: RouteContext<"/s/[tenan
   const tenant = await loadOpenStorefront(slug);
   if (!tenant) return new Response("Not found", { status: 404 });
   const base = `${env.APP_URL.replace(/\/$/, "")}/s/${tenant.slug}`;
-  const body = `User-agent: *\nAllow: /s/${tenant.slug}/\nDisallow: /s/${tenant.slug}/search\nSitemap: ${base}/sitemap.xml\n`;
+  const { branding } = await loadShop(tenant);
+  const body = robotsTxt({ slug: tenant.slug, published: branding.published }, base);
   return new Response(body, { headers: { "content-type": "text/plain; charset=utf-8" } });
 }

@@ -10,7 +10,10 @@ export async function GET(_request: Request, { params }: RouteContext<"/s/[tenan
   const { tenant: slug } = await params;
   const tenant = await loadOpenStorefront(slug);
   if (!tenant) return new Response("Not found", { status: 404 });
-  const { products, categories } = await loadSitemap(tenant);
+  const sitemap = await loadSitemap(tenant);
+  // An unpublished storefront lists nothing (its pages answer 404 too).
+  if (!sitemap) return new Response("Not found", { status: 404 });
+  const { products, categories } = sitemap;
   const base = `${env.APP_URL.replace(/\/$/, "")}/s/${tenant.slug}`;
   const urls = [
     `<url><loc>${xmlEscape(base)}</loc></url>`,

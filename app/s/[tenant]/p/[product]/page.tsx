@@ -5,6 +5,7 @@ import { Gallery } from "@/components/storefront/gallery";
 import { VisitBeacon } from "@/components/storefront/visit-beacon";
 import { formatPrice } from "@/lib/format-price";
 import { loadOpenStorefront, loadProduct } from "@/server/storefront/data";
+import { productJsonLd } from "@/server/storefront/json-ld";
 
 export const revalidate = 3600;
 export function generateStaticParams() {
@@ -61,16 +62,7 @@ export default async function ProductPage({ params }: PageProps<"/s/[tenant]/p/[
       <script
         type="application/ld+json"
         // JSON.stringify output with "<" escaped cannot close the script element.
-        dangerouslySetInnerHTML={{
-          __html: JSON.stringify({
-            "@context": "https://schema.org",
-            "@type": "Product",
-            name: product.name,
-            sku: product.sku ?? undefined,
-            image: product.images.map((i) => i.url),
-            offers: { "@type": "Offer", price: product.price, priceCurrency: product.currency },
-          }).replace(/</g, "\\u003c"),
-        }}
+        dangerouslySetInnerHTML={{ __html: productJsonLd(product) }}
       />
       <VisitBeacon tenant={tenant.slug} productId={product.id} />
     </>
