@@ -1,5 +1,4 @@
 import { text } from "./text";
-import { z } from "zod";
 import { currencyDigits, significantDecimals } from "@/lib/format-price";
 
 export { currencyDigits };
