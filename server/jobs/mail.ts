@@ -1,5 +1,7 @@
 import { z } from "zod";
 import { MAIL_JOBS, sendPasswordResetMailTo, sendVerificationMailTo } from "@/server/domain/users";
+import { SEND_MAIL_JOB } from "@/server/domain/usage/overview";
+import { sendMail } from "@/server/integrations/mail";
 import { defineJob } from "./define";
 
 /**
@@ -20,4 +22,12 @@ export const sendPasswordResetMailJob = defineJob({
   handle: ({ email }) => sendPasswordResetMailTo(email),
 });
 
-export const mailJobs = [sendVerificationMailJob, sendPasswordResetMailJob];
+/** A composed message (usage alerts): the sender queues it in the transaction that decided to send it. */
+export const sendMailJob = defineJob({
+  name: SEND_MAIL_JOB,
+  schema: z.object({ to: z.string().max(254), subject: z.string().max(500), text: z.string().max(20_000) }),
+  maxAttempts: 10,
+  handle: (message) => sendMail(message),
+});
+
+export const mailJobs = [sendVerificationMailJob, sendPasswordResetMailJob, sendMailJob];

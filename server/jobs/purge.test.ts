@@ -34,7 +34,7 @@ const keysUnder = async (prefix: string) => (await listObjects(prefix)).map((o) 
 describe("purging a deleted shop", () => {
   it("deletes every object under the shop's prefixes in batches before the row, and resumes after an S3 outage", async () => {
     const owner = await makeUser();
-    const [gone, kept] = [await makeTenant(owner, "Gone"), await makeTenant(owner, "Kept")];
+    const [gone, kept] = [await makeTenant(owner, "Gone"), await makeTenant(await makeUser(), "Kept")];
     // Seven served images and two staged uploads: more than two batches of three.
     for (let i = 0; i < 7; i++) await putObject(`tenants/${gone.id}/media/${i}.png`, "png", "image/png");
     for (let i = 0; i < 2; i++) await putObject(`uploads/tenants/${gone.id}/media/s${i}.png`, "png", "image/png");

@@ -6,6 +6,7 @@ import { callerFor, makeTenant, makeUser } from "@/test/factories";
 import { listUsagePartitions, maintainUsagePartitions, recordDailyStorage } from "./maintenance";
 import { checkUsageAlerts } from "./overview";
 import { recordUsage } from "./record";
+import { runDueJobs } from "@/server/jobs/run-once";
 
 describe("usage upkeep", () => {
   it("creates the coming months' partitions and drops those past retention (and their rows) with DROP", async () => {
@@ -58,6 +59,7 @@ describe("usage upkeep", () => {
     await record(included * 0.25, "over");
     expect((await checkUsageAlerts()).filter((a) => a.tenantId === shop.id)).toEqual([{ tenantId: shop.id, metric: "api_calls", threshold: 100 }]);
     await checkUsageAlerts();
+    await runDueJobs();
     const mails = await withSystem("test", (tx) => tx.select().from(capturedMails).where(eq(capturedMails.to, owner.email)));
     expect(mails.filter((m) => /API calls/i.test(m.subject)).length).toBe(2);
 

@@ -1,8 +1,8 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
 import { memberships, plans, tenants, usageAlerts, users, type Plan } from "@/server/db/schema";
-import { withSystem, withTenant, type Tx } from "@/server/db/tenancy";
+import { withSystem, type Tx } from "@/server/db/tenancy";
 import { env } from "@/server/env";
-import { sendMail } from "@/server/integrations/mail";
+import { enqueueJobByName } from "@/server/jobs/queue";
 import { formatPrice } from "@/lib/format-price";
 import type { TenantContext } from "../context";
 import { DomainError } from "../errors";
@@ -125,9 +125,9 @@ export const ALERT_THRESHOLDS = [80, 100] as const;
 
 /**
  * Sends the usage alerts due this period: at 80 % and 100 % of each included quantity, once per
- * shop, metric, period and threshold. The alert row and the mail go together in the shop's own
- * transaction (a failed mail rolls the row back, so the next run tries again); the row's primary
- * key makes a second send impossible. Returns the alerts sent.
+ * shop, metric, period and threshold. The alert row and the queued mail job commit together
+ * (the worker retries a failed send; no connection is held across the mail server), and the
+ * row's primary key makes a second alert impossible. Returns the alerts queued.
  */
 export async function checkUsageAlerts(now = new Date()): Promise<{ tenantId: string; metric: string; threshold: number }[]> {
   const period = periodOf(now);
@@ -145,10 +145,11 @@ export async function checkUsageAlerts(now = new Date()): Promise<{ tenantId: st
     if (!(c.metric in metricRegistry)) continue;
     const due = ALERT_THRESHOLDS.filter((t) => Number(c.used) >= (Number(c.included) * t) / 100);
     for (const threshold of due) {
-      const didSend = await withTenant(c.tenant_id, async (tx) => {
+      // The system door: queueing the mail needs the job queue, which the tenant role cannot reach.
+      const didSend = await withSystem("usage-alert", async (tx) => {
         const [row] = await tx.insert(usageAlerts).values({ tenantId: c.tenant_id, period, metric: c.metric, threshold, used: c.used }).onConflictDoNothing().returning();
         if (!row) return false;
-        await mailAlert(tx, c.tenant_id, c.metric as MetricId, threshold, c.used, c.included, period);
+        await queueAlertMail(tx, c.tenant_id, c.metric as MetricId, threshold, c.used, c.included, period);
         return true;
       });
       if (didSend) sent.push({ tenantId: c.tenant_id, metric: c.metric, threshold });
@@ -157,7 +158,10 @@ export async function checkUsageAlerts(now = new Date()): Promise<{ tenantId: st
   return sent;
 }
 
-async function mailAlert(tx: Tx, tenantId: string, metric: MetricId, threshold: number, used: string, included: string, period: UsagePeriod) {
+/** The worker's generic mail job (server/jobs/mail.ts), queued by name. */
+export const SEND_MAIL_JOB = "mail:send";
+
+async function queueAlertMail(tx: Tx, tenantId: string, metric: MetricId, threshold: number, used: string, included: string, period: UsagePeriod) {
   const [tenant] = await tx.select({ name: tenants.name, slug: tenants.slug, plan: tenants.plan }).from(tenants).where(eq(tenants.id, tenantId));
   const recipients = await tx
     .select({ email: users.email })
@@ -175,5 +179,5 @@ async function mailAlert(tx: Tx, tenantId: string, metric: MetricId, threshold: 
     overage,
     `Usage: ${env.APP_URL}/dashboard/${tenant?.slug}/usage`,
   ].join("\n\n");
-  for (const r of recipients) await sendMail({ to: r.email, subject, text });
+  for (const r of recipients) await enqueueJobByName(tx, SEND_MAIL_JOB, { to: r.email, subject, text });
 }
