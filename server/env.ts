@@ -31,9 +31,10 @@ const schema = z
     DEV_MAILBOX: bool.optional(),
     BASE_DOMAIN: z.string().default("localhost"),
     HTTP_COMPRESSION: bool.optional(),
-    // Proxies in front of the app that append to X-Forwarded-For (load balancer, CDN): the
-    // client's address is that many entries from the right. 0: no per-address limits.
-    TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(1),
+    // Proxies in front of the app that append to (or, the nearest, overwrite) X-Forwarded-For: the
+    // client's address is that many entries from the right. 0 (reached directly): Next.js passes a
+    // client-sent header through, so none is trusted and per-address limits are off.
+    TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
     WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(5),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
     // Billing (issue 4). No STRIPE_SECRET_KEY: the SDK talks to the local emulator at STRIPE_API_BASE.
