@@ -4,6 +4,9 @@ import { env } from "./server/env";
 
 const nextConfig: NextConfig = {
   poweredByHeader: false,
+  // The Docker image's build sets NEXT_OUTPUT=standalone: .next/standalone/server.js with only the
+  // traced files of node_modules. Off otherwise: `next start` warns on a standalone build.
+  output: env.NEXT_OUTPUT,
   // Next hashes the whole HTML of every cached page on every request to make its ETag:
   // about a tenth of a storefront page's CPU (bench:storefront profile). Cached pages carry
   // s-maxage for the CDN or proxy in front, which validates on its own; browsers re-fetch.
