@@ -182,6 +182,10 @@ async function main() {
     log("the previous Next.js dev server did not stop cleanly; removing .next/dev (its cache may be half written)…");
     rmSync(nextDevDir, { recursive: true, force: true });
   }
+  // Next's data cache (unstable_cache: storefront pages' queries, by shop slug and id) outlives
+  // restarts in .next/dev/cache/fetch-cache, but the database may have changed meanwhile (the seed
+  // just ran, migrations, another DATABASE_URL): the storefront would show stale data for an hour.
+  rmSync(path.join(nextDevDir, "cache", "fetch-cache"), { recursive: true, force: true });
   writeFileSync(nextRunningMarker, String(process.pid));
   log("starting Next.js…");
   startChild("next", process.execPath, [path.join(root, "node_modules/next/dist/bin/next"), "dev", "--port", String(port)], env);

@@ -1,0 +1,16 @@
+import { chromium } from "@playwright/test";
+const url = process.argv[2]!;
+const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--no-sandbox"] });
+const page = await browser.newPage();
+const t0 = Date.now();
+let loads = 0;
+page.on("load", () => { loads++; console.log("load", Date.now() - t0); });
+page.on("console", (m) => console.log("console:", Date.now() - t0, m.text().slice(0, 120)));
+page.on("response", (r) => { if (r.status() >= 400) console.log("HTTP", r.status(), r.url().slice(0, 120)); });
+page.on("websocket", (ws) => { console.log("WS", ws.url()); ws.on("framereceived", (f) => console.log("WS<", Date.now() - t0, String(f.payload).slice(0, 400))); });
+page.on("pageerror", (e) => console.log("PAGEERROR", e.message.slice(0, 300)));
+page.on("request", (r) => { if (!r.url().includes("/_next/static")) console.log("REQ", Date.now() - t0, r.method(), r.url().slice(0, 100)); });
+await page.goto(url, { timeout: 240000 });
+await page.waitForTimeout(Number(process.env.WAIT ?? 10000));
+console.log("loads:", loads);
+await browser.close();
