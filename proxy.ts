@@ -42,7 +42,10 @@ function htmlAnswer(html: string, status: number, headers: Record<string, string
 }
 
 // Stripe webhooks skip the proxy: it has nothing to do for them, and at webhook
-// rates its per-request cost was a fifth of the handler's (bench:webhooks).
+// rates its per-request cost was a fifth of the handler's (bench:webhooks). So does
+// everything of Next's own under /_next and /__nextjs (assets, and in development the HMR
+// socket, fonts and error overlays): on a shop host the proxy would rewrite those into the
+// storefront, and each would pay the availability lookup for nothing.
 export const config = {
-  matcher: ["/((?!_next/static|_next/image|favicon.ico|api/webhooks).*)"],
+  matcher: ["/((?!_next/|__nextjs|favicon.ico|api/webhooks).*)"],
 };

@@ -145,6 +145,8 @@ async function main(): Promise<number> {
     const env: NodeJS.ProcessEnv = {
       ...process.env,
       NODE_ENV: "production",
+      // A local production build on the development defaults (emulator, s3rver, captured mail).
+      ALLOW_DEVELOPMENT_DEFAULTS: "true",
       DATABASE_URL: url,
       AUTH_SECRET: process.env.AUTH_SECRET ?? "bench-secret-that-is-long-enough-for-auth-js",
       APP_URL: baseUrl,

@@ -73,6 +73,8 @@ async function main(): Promise<number> {
     const env: NodeJS.ProcessEnv = {
       ...process.env,
       NODE_ENV: "production",
+      // A local production build on the development defaults (emulator, s3rver, captured mail).
+      ALLOW_DEVELOPMENT_DEFAULTS: "true",
       DATABASE_URL: url,
       DATABASE_POOL_SIZE: "20",
       AUTH_SECRET: "bench-secret-that-is-long-enough-for-auth-js",

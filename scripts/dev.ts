@@ -13,10 +13,15 @@
  *    with the media bucket created, and points the app at it.
  * 8. Starts the job worker and Next.js, waits until /api/health answers, prints the URLs.
  * Ctrl-C stops every child, then the embedded database.
+ *
+ * Restarts are safe: a half-written Turbopack cache in .next/dev made every page reload itself in a
+ * loop after a restart, so next.config.ts turns that persistent cache off. Next still keeps its dev
+ * build in .next/dev: it gets a minute to stop, and a marker in .data/ says whether it did; after a
+ * run that crashed or was killed, .next/dev is removed before Next.js starts again.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { canConnect, createDatabase, databaseUrl, startEmbeddedPostgres, type RunningPostgres } from "./lib/postgres";
 import { isPortFree, waitForHttp } from "./lib/ports";
@@ -30,6 +35,11 @@ if (existsSync(".env")) process.loadEnvFile(".env");
 const port = Number(process.env.PORT ?? 3000);
 const embeddedPgPort = Number(process.env.EMBEDDED_POSTGRES_PORT ?? 54329);
 const children: ChildProcess[] = [];
+/** Present while a Next.js dev server of ours runs; left behind when one did not stop cleanly. */
+const nextRunningMarker = path.join(dataDir, "next-dev-running");
+const nextDevDir = path.join(root, ".next", "dev");
+/** How long each child may take to stop before SIGKILL: Next.js writes its cache out on the way. */
+const stopGraceMs: Record<string, number> = { next: 60_000 };
 let embedded: RunningPostgres | undefined;
 let stripeEmulator: StripeEmulator | undefined;
 let localS3: LocalS3 | undefined;
@@ -49,19 +59,25 @@ async function shutdown(code = 0) {
   if (stopping) return;
   stopping = true;
   log("stopping…");
-  for (const child of children) if (child.exitCode === null) child.kill("SIGTERM");
+  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
   await Promise.all(
     children.map(
       (child) =>
         new Promise<void>((resolve) => {
-          if (child.exitCode !== null) return resolve();
+          const name = childNames.get(child) ?? "";
+          const stoppedCleanly = () => {
+            if (name === "next") rmSync(nextRunningMarker, { force: true });
+            resolve();
+          };
+          if (child.exitCode !== null || child.signalCode !== null) return name === "next" && child.exitCode === 0 ? stoppedCleanly() : resolve();
           const timer = setTimeout(() => {
+            // Killed mid-write: the marker stays, and the next run starts from a clean .next/dev.
             child.kill("SIGKILL");
             resolve();
-          }, 10_000);
+          }, stopGraceMs[name] ?? 10_000);
           child.once("exit", () => {
             clearTimeout(timer);
-            resolve();
+            stoppedCleanly();
           });
         }),
     ),
@@ -83,9 +99,12 @@ function persistentSecret(file: string): string {
   return secret;
 }
 
+const childNames = new Map<ChildProcess, string>();
+
 function startChild(name: string, command: string, args: string[], env: NodeJS.ProcessEnv): ChildProcess {
   const child = spawn(command, args, { env, stdio: ["ignore", "inherit", "inherit"] });
   children.push(child);
+  childNames.set(child, name);
   child.on("exit", (code, signal) => {
     if (stopping) return;
     console.error(`[souk] ${name} exited (${signal ?? code}); stopping everything.`);
@@ -157,6 +176,15 @@ async function main() {
   log("starting the job worker…");
   startChild("worker", process.execPath, [path.join(root, "node_modules/tsx/dist/cli.mjs"), "server/jobs/worker.ts"], env);
 
+  if (existsSync(nextRunningMarker) && existsSync(nextDevDir)) {
+    log("the previous Next.js dev server did not stop cleanly; removing .next/dev (its cache may be half written)…");
+    rmSync(nextDevDir, { recursive: true, force: true });
+  }
+  // Next's data cache (unstable_cache: storefront pages' queries, by shop slug and id) outlives
+  // restarts in .next/dev/cache/fetch-cache, but the database may have changed meanwhile (the seed
+  // just ran, migrations, another DATABASE_URL): the storefront would show stale data for an hour.
+  rmSync(path.join(nextDevDir, "cache", "fetch-cache"), { recursive: true, force: true });
+  writeFileSync(nextRunningMarker, String(process.pid));
   log("starting Next.js…");
   startChild("next", process.execPath, [path.join(root, "node_modules/next/dist/bin/next"), "dev", "--port", String(port)], env);
   await waitForHttp(`http://127.0.0.1:${port}/api/health`, 180_000);

@@ -52,6 +52,8 @@ async function main(): Promise<number> {
       AUTH_SECRET: process.env.AUTH_SECRET ?? "e2e-secret-that-is-long-enough-for-auth-js",
       APP_URL: baseUrl,
       DEV_MAILBOX: "true",
+      // A local production build on the development defaults (emulator, s3rver, captured mail).
+      ALLOW_DEVELOPMENT_DEFAULTS: "true",
       LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
       PORT: String(port),
       NEXT_TELEMETRY_DISABLED: "1",

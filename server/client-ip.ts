@@ -2,12 +2,20 @@ import { createHmac } from "node:crypto";
 import { env } from "@/server/env";
 
 /**
- * The client's address as the nearest trusted proxy saw it, for per-address limits.
- * Each proxy appends the address it received the request from to X-Forwarded-For, and
- * Next.js fills the header with the socket's address when a request arrives without
- * one; entries further left are whatever the client sent. With TRUSTED_PROXY_HOPS = N,
- * the client is the N-th entry from the right. Null with 0 hops or too few entries:
- * better no per-address key than one the client chose.
+ * The client's address as the nearest trusted proxy saw it, for per-address limits, or null.
+ *
+ * Next.js (`next start`, standalone) exposes no socket address: it fills X-Forwarded-For with the
+ * socket's address only when the request arrives WITHOUT that header, and passes a client-sent
+ * one through untouched. So on a direct connection the header is whatever the client chose, and
+ * nothing tells the two cases apart.
+ *
+ * - TRUSTED_PROXY_HOPS = 0 (default; the app is reached directly): no header is trusted and
+ *   there is no per-address key. A forgeable key would let a client dodge the limit by varying it,
+ *   or lock someone else's address out by naming it.
+ * - TRUSTED_PROXY_HOPS = N: N proxies each append the address they received the request from
+ *   (AWS ALB, nginx's $proxy_add_x_forwarded_for), or the nearest one overwrites the header with it
+ *   (docker-compose's nginx): the client is the N-th entry from the right; entries further left
+ *   are the client's own writing. Too few entries: null.
  */
 export function clientIp(headers: Headers, hops = env.TRUSTED_PROXY_HOPS): string | null {
   if (hops < 1) return null;
@@ -19,7 +27,7 @@ export function clientIp(headers: Headers, hops = env.TRUSTED_PROXY_HOPS): strin
 }
 
 /** A pseudonymous key for the client's address (keyed hash), for counters that must not store it. */
-export function clientKey(headers: Headers): string | null {
-  const ip = clientIp(headers);
+export function clientKey(headers: Headers, hops = env.TRUSTED_PROXY_HOPS): string | null {
+  const ip = clientIp(headers, hops);
   return ip ? createHmac("sha256", env.AUTH_SECRET).update(ip).digest("base64url").slice(0, 22) : null;
 }

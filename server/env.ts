@@ -15,6 +15,9 @@ const optional = z
   .optional()
   .transform((v) => (v === "" ? undefined : v));
 
+/** The local Stripe emulator's webhook signing secret: public, so valid only outside production. */
+export const EMULATOR_WEBHOOK_SECRET = "whsec_souk_local_emulator";
+
 const schema = z
   .object({
     NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
@@ -33,14 +36,22 @@ const schema = z
     DEV_MAILBOX: bool.optional(),
     BASE_DOMAIN: z.string().default("localhost"),
     HTTP_COMPRESSION: bool.optional(),
-    // Proxies in front of the app that append to X-Forwarded-For (load balancer, CDN): the
-    // client's address is that many entries from the right. 0: no per-address limits.
-    TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(1),
+    // Proxies in front of the app that append to (or, the nearest, overwrite) X-Forwarded-For: the
+    // client's address is that many entries from the right. 0 (reached directly): Next.js passes a
+    // client-sent header through, so none is trusted and per-address limits are off.
+    TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
     WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(5),
+    // Lets NODE_ENV=production start on the development defaults (emulator webhook secret, S3RVER
+    // credentials, mail captured in /dev/mailbox). Only for production builds run locally (e2e,
+    // benchmarks); never on a host others can reach.
+    ALLOW_DEVELOPMENT_DEFAULTS: bool.optional(),
+    // Build time: "standalone" makes `next build` emit a self-contained server (the Docker image).
+    // Unset for `next start` (tests, benchmarks), which does not run a standalone build.
+    NEXT_OUTPUT: z.enum(["standalone"]).optional(),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
     // Billing (issue 4). No STRIPE_SECRET_KEY: the SDK talks to the local emulator at STRIPE_API_BASE.
     STRIPE_SECRET_KEY: optional,
-    STRIPE_WEBHOOK_SECRET: z.string().default("whsec_souk_local_emulator"),
+    STRIPE_WEBHOOK_SECRET: z.string().default(EMULATOR_WEBHOOK_SECRET),
     STRIPE_API_BASE: z.url().default("http://127.0.0.1:12111"),
     STRIPE_WEBHOOK_TOLERANCE_SECONDS: z.coerce.number().int().min(1).default(300),
     // A received event waits this long before processing, so the other events Stripe sends about the
@@ -73,14 +84,33 @@ const schema = z
     S3_REGION: z.string().default("us-east-1"),
     S3_ACCESS_KEY_ID: z.string().default("S3RVER"),
     S3_SECRET_ACCESS_KEY: z.string().default("S3RVER"),
+    // The endpoint as browsers reach it, for presigned uploads, when the app reaches it by another
+    // name (docker-compose: app → http://minio:9000, browser → http://localhost:9000). Default S3_ENDPOINT.
+    S3_BROWSER_ENDPOINT: optional,
     S3_FORCE_PATH_STYLE: bool.optional(),
     S3_PUBLIC_URL: optional,
     MEDIA_MAX_BYTES: z.coerce.number().int().min(1).default(10 * 1024 * 1024),
   })
   // With a real Stripe account, the emulator's well-known webhook secret would let anyone forge events.
-  .refine((e) => !e.STRIPE_SECRET_KEY || e.STRIPE_WEBHOOK_SECRET !== "whsec_souk_local_emulator", {
+  .refine((e) => !e.STRIPE_SECRET_KEY || e.STRIPE_WEBHOOK_SECRET !== EMULATOR_WEBHOOK_SECRET, {
     path: ["STRIPE_WEBHOOK_SECRET"],
     message: "set STRIPE_WEBHOOK_SECRET to your endpoint's signing secret when STRIPE_SECRET_KEY is set",
+  })
+  .superRefine((e, ctx) => {
+    // Production refuses the development defaults, all public in this repository: the emulator's
+    // webhook secret signs forged events, S3RVER credentials are nobody's, and mail without SMTP
+    // lands in a table that /dev/mailbox shows to anyone (reset links included). Local production
+    // builds (e2e, benchmarks) opt in with ALLOW_DEVELOPMENT_DEFAULTS=true.
+    if (e.NODE_ENV !== "production" || e.ALLOW_DEVELOPMENT_DEFAULTS) return;
+    const refuse = (path: string, message: string) => ctx.addIssue({ code: "custom", path: [path], message });
+    if (e.STRIPE_WEBHOOK_SECRET === EMULATOR_WEBHOOK_SECRET) {
+      refuse("STRIPE_WEBHOOK_SECRET", "production needs its own webhook signing secret (the emulator's default is public)");
+    }
+    if (e.S3_ACCESS_KEY_ID === "S3RVER" || e.S3_SECRET_ACCESS_KEY === "S3RVER") {
+      refuse("S3_SECRET_ACCESS_KEY", "production needs real S3 credentials (S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY), not s3rver's S3RVER");
+    }
+    if (!e.SMTP_URL) refuse("SMTP_URL", "production needs an SMTP server; without it mail would be captured, not sent");
+    if (e.DEV_MAILBOX) refuse("DEV_MAILBOX", "the development mailbox shows every captured mail to anyone; not in production");
   })
   .transform((e) => ({
     ...e,
@@ -99,15 +129,24 @@ const schema = z
 
 export type Env = z.output<typeof schema>;
 
+export type EnvValidation = { ok: true; env: Env } | { ok: false; problems: string[] };
+
+/**
+ * Validates a set of variables as a process would see them, without reading process.env: the
+ * start-up check below, and tests that check other configurations (docker-compose.yml's services).
+ */
+export function validateEnv(source: Record<string, string | undefined>): EnvValidation {
+  const result = schema.safeParse(source);
+  if (result.success) return { ok: true, env: result.data };
+  return { ok: false, problems: result.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`) };
+}
+
 function parseEnv(): Env {
-  const result = schema.safeParse(process.env);
-  if (!result.success) {
-    const problems = result.error.issues
-      .map((issue) => `  ${issue.path.join(".")}: ${issue.message}`)
-      .join("\n");
-    throw new Error(`Invalid environment configuration:\n${problems}\nSee .env.example.`);
+  const result = validateEnv(process.env);
+  if (!result.ok) {
+    throw new Error(`Invalid environment configuration:\n${result.problems.map((p) => `  ${p}`).join("\n")}\nSee .env.example.`);
   }
-  return result.data;
+  return result.env;
 }
 
 const skip = process.env.SKIP_ENV_VALIDATION === "1" || process.env.SKIP_ENV_VALIDATION === "true";
@@ -119,5 +158,7 @@ function placeholders() {
   return {
     DATABASE_URL: "postgres://build-placeholder@localhost/build",
     AUTH_SECRET: "build-placeholder-secret-build-placeholder",
+    // An image build has no run-time secrets yet; the running container is validated in full.
+    ALLOW_DEVELOPMENT_DEFAULTS: "true",
   };
 }

@@ -18,18 +18,34 @@ import { env } from "@/server/env";
  * s3rver: a custom S3_ENDPOINT switches to path-style addressing.
  */
 let client: S3Client | undefined;
+let browserClient: S3Client | undefined;
 
 function s3(): S3Client {
-  client ??= new S3Client({
+  client ??= makeClient(env.S3_ENDPOINT);
+  return client;
+}
+
+/**
+ * Signs the URLs browsers use. The signature covers the host, so it is made for the endpoint as
+ * browsers reach it (S3_BROWSER_ENDPOINT, e.g. http://localhost:9000 when the app reaches MinIO as
+ * http://minio:9000 inside docker-compose); the same client as the server's otherwise.
+ */
+function s3ForBrowser(): S3Client {
+  if (!env.S3_BROWSER_ENDPOINT) return s3();
+  browserClient ??= makeClient(env.S3_BROWSER_ENDPOINT);
+  return browserClient;
+}
+
+function makeClient(endpoint: string | undefined): S3Client {
+  return new S3Client({
     region: env.S3_REGION,
-    endpoint: env.S3_ENDPOINT,
+    endpoint,
     forcePathStyle: env.S3_FORCE_PATH_STYLE,
     credentials: { accessKeyId: env.S3_ACCESS_KEY_ID, secretAccessKey: env.S3_SECRET_ACCESS_KEY },
     // s3rver and some S3-compatible stores reject the newer default checksums on presigned PUTs.
     requestChecksumCalculation: "WHEN_REQUIRED",
     responseChecksumValidation: "WHEN_REQUIRED",
   });
-  return client;
 }
 
 /**
@@ -39,7 +55,7 @@ function s3(): S3Client {
  * staging key, never a key that is served (see server/domain/media.ts).
  */
 export async function presignPut(key: string, contentType: string, expiresInSeconds = 900): Promise<string> {
-  return getSignedUrl(s3(), new PutObjectCommand({ Bucket: env.S3_BUCKET, Key: key, ContentType: contentType }), {
+  return getSignedUrl(s3ForBrowser(), new PutObjectCommand({ Bucket: env.S3_BUCKET, Key: key, ContentType: contentType }), {
     expiresIn: expiresInSeconds,
   });
 }

@@ -1,5 +1,5 @@
 import { NextRequest } from "next/server";
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { db } from "@/server/db/client";
 import { visitRateLimits } from "@/server/db/schema";
@@ -16,6 +16,15 @@ const beacon = (body: unknown, cookie?: string, forwardedFor = "203.0.113.7") =>
   });
 
 describe("POST /api/storefront/visit", () => {
+  // Behind one proxy that writes X-Forwarded-For (the default, 0, trusts none: no per-address limit).
+  const configuredHops = env.TRUSTED_PROXY_HOPS;
+  beforeAll(() => {
+    env.TRUSTED_PROXY_HOPS = 1;
+  });
+  afterAll(() => {
+    env.TRUSTED_PROXY_HOPS = configuredHops;
+  });
+
   it("answers 204 at once, sets a first-party visitor cookie, and records the visit in a batch (no IP stored)", async () => {
     const owner = await makeUser();
     const shop = await makeTenant(owner, "Beacon Shop");

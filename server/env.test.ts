@@ -1,0 +1,53 @@
+import { describe, expect, it } from "vitest";
+import { EMULATOR_WEBHOOK_SECRET, validateEnv } from "./env";
+
+const base = { DATABASE_URL: "postgres://souk@db/souk", AUTH_SECRET: "a-production-secret-that-is-long-enough" };
+const production = {
+  ...base,
+  NODE_ENV: "production",
+  STRIPE_WEBHOOK_SECRET: "whsec_a_real_endpoint_secret",
+  S3_ACCESS_KEY_ID: "AKIAREAL",
+  S3_SECRET_ACCESS_KEY: "real-secret",
+  SMTP_URL: "smtp://mail.example:587",
+};
+const problemsOf = (source: Record<string, string | undefined>) => {
+  const result = validateEnv(source);
+  return result.ok ? [] : result.problems;
+};
+
+describe("production refuses development defaults", () => {
+  it("starts with its own secrets, credentials and SMTP server", () => {
+    expect(problemsOf(production)).toEqual([]);
+  });
+
+  it("names each development default it refuses", () => {
+    const problems = problemsOf({ ...base, NODE_ENV: "production" });
+    expect(problems).toEqual([
+      expect.stringMatching(/^STRIPE_WEBHOOK_SECRET: .*public/),
+      expect.stringMatching(/^S3_SECRET_ACCESS_KEY: .*S3RVER/),
+      expect.stringMatching(/^SMTP_URL: /),
+    ]);
+    // Secrets are never echoed in the messages.
+    expect(problems.join("\n")).not.toContain(base.AUTH_SECRET);
+  });
+
+  it("refuses each one alone", () => {
+    expect(problemsOf({ ...production, STRIPE_WEBHOOK_SECRET: EMULATOR_WEBHOOK_SECRET })).toEqual([expect.stringMatching(/^STRIPE_WEBHOOK_SECRET/)]);
+    expect(problemsOf({ ...production, STRIPE_WEBHOOK_SECRET: undefined })).toEqual([expect.stringMatching(/^STRIPE_WEBHOOK_SECRET/)]);
+    expect(problemsOf({ ...production, S3_ACCESS_KEY_ID: "S3RVER" })).toEqual([expect.stringMatching(/^S3_SECRET_ACCESS_KEY/)]);
+    expect(problemsOf({ ...production, S3_SECRET_ACCESS_KEY: "S3RVER" })).toEqual([expect.stringMatching(/^S3_SECRET_ACCESS_KEY/)]);
+    expect(problemsOf({ ...production, SMTP_URL: "" })).toEqual([expect.stringMatching(/^SMTP_URL/)]);
+    // Mail captured and shown at /dev/mailbox, even beside an SMTP server.
+    expect(problemsOf({ ...production, DEV_MAILBOX: "true" })).toEqual([expect.stringMatching(/^DEV_MAILBOX/)]);
+  });
+
+  it("allows them only when told to (local production builds: e2e, benchmarks)", () => {
+    expect(problemsOf({ ...base, NODE_ENV: "production", DEV_MAILBOX: "true", ALLOW_DEVELOPMENT_DEFAULTS: "true" })).toEqual([]);
+    expect(problemsOf({ ...base, NODE_ENV: "production", ALLOW_DEVELOPMENT_DEFAULTS: "false" })).toHaveLength(3);
+  });
+
+  it("keeps development and tests on the defaults", () => {
+    expect(problemsOf({ ...base, NODE_ENV: "development" })).toEqual([]);
+    expect(problemsOf({ ...base, NODE_ENV: "test" })).toEqual([]);
+  });
+});
