@@ -67,16 +67,21 @@ async function main(): Promise<number> {
     };
     Object.assign(process.env, env);
     const nextBin = path.join(root, "node_modules/next/dist/bin/next");
-    children.push(spawn(process.execPath, [nextBin, "start", "--port", String(port), "--hostname", "127.0.0.1"], { env, stdio: ["ignore", "inherit", "inherit"] }));
+    // BENCH_CPU_PROF=dir writes a V8 CPU profile of the server there (open in Chrome DevTools).
+    const profile = process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+    children.push(spawn(process.execPath, [...profile, nextBin, "start", "--port", String(port), "--hostname", "127.0.0.1"], { env, stdio: ["ignore", "inherit", "inherit"] }));
     await waitForHttp(`${baseUrl}/api/v1/openapi.json`, 120_000);
 
     const { signUp } = await import("../server/domain/users");
     const { createTenant } = await import("../server/domain/tenants");
     const { createPlatformApiKey } = await import("../server/domain/api-keys");
     const { closeDb } = await import("../server/db/client");
-    const owner = await signUp({ name: "Bench", email: `bench-${process.pid}@example.test`, password: "bench-password-123" }, {});
+    // One owner per shop: an account opens one trial shop (and a second only once verified).
     const shops: { id: string; slug: string }[] = [];
-    for (let i = 0; i < SHOPS; i++) shops.push(await createTenant({ userId: owner.id }, { name: `Bench ${i}`, slug: `bench-${process.pid}-${i}` }));
+    for (let i = 0; i < SHOPS; i++) {
+      const owner = await signUp({ name: "Bench", email: `bench-${process.pid}-${i}@example.test`, password: "bench-password-123" }, {});
+      shops.push(await createTenant({ userId: owner.id }, { name: `Bench ${i}`, slug: `bench-${process.pid}-${i}` }));
+    }
     const { key } = await createPlatformApiKey({ userId: null }, { name: "bench", scopes: ["usage:write"], expiresInDays: null });
     const batches = Math.ceil(EVENTS / BATCH);
     const base = Date.now() - 60_000;
