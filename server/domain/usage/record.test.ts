@@ -33,8 +33,8 @@ describe("recordUsage", () => {
   });
 
   it("keeps keys per shop: the same key in two shops is two events", async () => {
-    const owner = await makeUser();
-    const [a, b] = await Promise.all([makeTenant(owner, "Shop A"), makeTenant(owner, "Shop B")]);
+    // One owner each: an account opens one trial shop.
+    const [a, b] = await Promise.all([makeTenant(await makeUser(), "Shop A"), makeTenant(await makeUser(), "Shop B")]);
     const outcomes = await withSystem("test", (tx) => recordUsage(tx, [event(a.id, { idempotencyKey: "same" }), event(b.id, { idempotencyKey: "same" })]));
     expect(outcomes.map((o) => o.status)).toEqual(["accepted", "accepted"]);
   });

@@ -65,8 +65,8 @@ describe("POST /api/v1/usage", () => {
   });
 
   it("takes a platform key's events for the shops they name (slug or id) and refuses unknown shops", async () => {
-    const owner = await makeUser();
-    const [a, b] = await Promise.all([makeTenant(owner, "Shop A"), makeTenant(owner, "Shop B")]);
+    // One owner each: an account opens one trial shop.
+    const [a, b] = await Promise.all([makeTenant(await makeUser(), "Shop A"), makeTenant(await makeUser(), "Shop B")]);
     const { key } = await makePlatformKey();
     const res = await post({ events: [ev({ shop: a.slug, quantity: 3 }), ev({ shop: b.id, quantity: 4 }), ev({ shop: "no-such-shop" }), ev()] }, key);
     const body = (await res.json()) as { accepted: number; errors: { index: number; code: string }[] };
