@@ -41,7 +41,9 @@ function htmlAnswer(html: string, status: number, headers: Record<string, string
 }
 
 // Stripe webhooks skip the proxy: it has nothing to do for them, and at webhook
-// rates its per-request cost was a fifth of the handler's (bench:webhooks).
+// rates its per-request cost was a fifth of the handler's (bench:webhooks). Usage ingestion
+// (/api/v1/usage) skips it too: the route sets its own request id, and a machine client's
+// stream of batches should not pay the proxy's request copy on each one (bench:ingest).
 export const config = {
-  matcher: ["/((?!_next/static|_next/image|favicon.ico|api/webhooks).*)"],
+  matcher: ["/((?!_next/static|_next/image|favicon.ico|api/webhooks|api/v1/usage).*)"],
 };

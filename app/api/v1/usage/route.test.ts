@@ -44,6 +44,8 @@ describe("POST /api/v1/usage", () => {
     ];
     const res = await post({ events }, key);
     expect(res.status).toBe(200);
+    // The proxy skips this route; the route sets the request id itself.
+    expect(res.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
     const body = (await res.json()) as { accepted: number; duplicate: number; rejected: number; errors: { index: number; code: string }[] };
     expect(body).toMatchObject({ accepted: 2, duplicate: 0, rejected: 8 });
     expect(body.errors.map((e) => [e.index, e.code])).toEqual([

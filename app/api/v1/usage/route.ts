@@ -7,6 +7,13 @@ import { ingestUsage, MAX_BODY_BYTES } from "@/server/domain/usage/ingest";
  * with counts and per-event errors; see GET /api/v1/openapi.json.
  */
 export async function POST(request: Request) {
+  // The proxy does not run for this route (see proxy.ts), so the request id is set here.
+  const response = await ingest(request);
+  response.headers.set("x-request-id", request.headers.get("x-request-id") ?? crypto.randomUUID());
+  return response;
+}
+
+async function ingest(request: Request): Promise<Response> {
   const principal = await authenticateRequest(request, "usage:write");
   if (principal instanceof Response) return principal;
   const text = await readBodyLimited(request, MAX_BODY_BYTES);
