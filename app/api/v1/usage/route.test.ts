@@ -46,6 +46,7 @@ describe("POST /api/v1/usage", () => {
     expect(res.status).toBe(200);
     // The proxy skips this route; the route sets the request id itself.
     expect(res.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
+    expect(res.headers.get("cache-control")).toBe("no-store, no-transform"); // a small answer is not gzipped
     const body = (await res.json()) as { accepted: number; duplicate: number; rejected: number; errors: { index: number; code: string }[] };
     expect(body).toMatchObject({ accepted: 2, duplicate: 0, rejected: 8 });
     expect(body.errors.map((e) => [e.index, e.code])).toEqual([
