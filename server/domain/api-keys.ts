@@ -207,8 +207,13 @@ export const API_KEY_CACHE_TTL_MS = 5_000;
 const API_KEY_CACHE_MAX = 10_000;
 
 type CachedKey = { principal: ApiPrincipal; expiresAt: Date | null; lastUsedAt: Date | null; cachedAt: number };
-/** By key hash; only keys that authenticated (a wrong key always costs a lookup, and no memory). */
-const keyCache = new Map<string, CachedKey>();
+/**
+ * By key hash; only keys that authenticated (a wrong key always costs a lookup, and no memory).
+ * On globalThis so every bundle of this module in the process (route handlers and tRPC may be
+ * bundled apart) shares it, and a revocation forgets the key for all of them.
+ */
+const globalForKeys = globalThis as unknown as { soukApiKeyCache?: Map<string, CachedKey> };
+const keyCache = (globalForKeys.soukApiKeyCache ??= new Map<string, CachedKey>());
 
 /**
  * `authenticateApiKey` for the hot machine routes (/api/v1): a key that authenticated within the
