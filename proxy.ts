@@ -42,10 +42,12 @@ function htmlAnswer(html: string, status: number, headers: Record<string, string
 }
 
 // Stripe webhooks skip the proxy: it has nothing to do for them, and at webhook
-// rates its per-request cost was a fifth of the handler's (bench:webhooks). So does
+// rates its per-request cost was a fifth of the handler's (bench:webhooks). Usage ingestion
+// (/api/v1/usage) skips it too: the route sets its own request id, and a machine client's
+// stream of batches should not pay the proxy's request copy on each one (bench:ingest). So does
 // everything of Next's own under /_next and /__nextjs (assets, and in development the HMR
 // socket, fonts and error overlays): on a shop host the proxy would rewrite those into the
 // storefront, and each would pay the availability lookup for nothing.
 export const config = {
-  matcher: ["/((?!_next/|__nextjs|favicon.ico|api/webhooks).*)"],
+  matcher: ["/((?!_next/|__nextjs|favicon.ico|api/webhooks|api/v1/usage).*)"],
 };

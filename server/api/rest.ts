@@ -1,4 +1,4 @@
-import { authenticateApiKey, apiKeyFailureMessage, bearerToken, hasScope, type ApiKeyScope, type ApiPrincipal } from "@/server/domain/api-keys";
+import { authenticateApiKeyCached, apiKeyFailureMessage, bearerToken, hasScope, type ApiKeyScope, type ApiPrincipal } from "@/server/domain/api-keys";
 import { DomainError } from "@/server/domain/errors";
 import { countApiCall } from "@/server/usage/api-call-meter";
 import { domainErrorStatus } from "./errors";
@@ -23,7 +23,8 @@ export function problemFromError(error: unknown): Response {
  * 403 for a key without the scope. A shop key's call is counted as that shop's api_calls usage.
  */
 export async function authenticateRequest(request: Request, scope: ApiKeyScope): Promise<ApiPrincipal | Response> {
-  const result = await authenticateApiKey(bearerToken(request.headers.get("authorization")));
+  // Cached for a few seconds (API_KEY_CACHE_TTL_MS): a revocation takes effect within that bound.
+  const result = await authenticateApiKeyCached(bearerToken(request.headers.get("authorization")));
   if (!result.ok) {
     const response = problem(401, result.failure, apiKeyFailureMessage[result.failure]);
     response.headers.set("www-authenticate", 'Bearer realm="souk"');

@@ -7,7 +7,7 @@ import { withSystem } from "@/server/db/tenancy";
 import { makePlatformKey, makeShopKey } from "@/test/api-keys";
 import { callerFor, makeTenant, makeUser, addMember } from "@/test/factories";
 import { codeOf } from "@/test/trpc";
-import { authenticateApiKey, generateApiKey, hashApiKey, LAST_USED_WRITE_INTERVAL_MS } from "./api-keys";
+import { API_KEY_CACHE_TTL_MS, authenticateApiKey, authenticateApiKeyCached, generateApiKey, hashApiKey, LAST_USED_WRITE_INTERVAL_MS } from "./api-keys";
 
 /** A tRPC caller authenticated the way /api/trpc does it, from an Authorization header. */
 async function callerWithKey(key: string) {
@@ -99,6 +99,32 @@ describe("API keys", () => {
     const t1 = new Date(t0.getTime() + LAST_USED_WRITE_INTERVAL_MS);
     await authenticateApiKey(key, t1);
     expect(await lastUsed()).toEqual(t1);
+  });
+
+  it("reuses a key lookup on the REST path for at most API_KEY_CACHE_TTL_MS: revocation elsewhere bites within it, here at once; expiry is exact", async () => {
+    const owner = await makeUser();
+    const shop = await makeTenant(owner);
+    const elsewhere = await makeShopKey(shop, owner.id);
+    const here = await makeShopKey(shop, owner.id);
+    const expiring = await makeShopKey(shop, owner.id);
+    const t0 = new Date();
+    const at = (ms: number) => new Date(t0.getTime() + ms);
+    await withSystem("test", (tx) => tx.update(apiKeys).set({ expiresAt: at(2_000) }).where(eq(apiKeys.id, expiring.apiKey.id)));
+    for (const k of [elsewhere, here, expiring]) expect((await authenticateApiKeyCached(k.key, t0)).ok).toBe(true);
+
+    // Revoked by another instance (straight in the database): this instance may still take the key
+    // until its entry is API_KEY_CACHE_TTL_MS old, never after.
+    await withSystem("test", (tx) => tx.update(apiKeys).set({ revokedAt: t0 }).where(eq(apiKeys.id, elsewhere.apiKey.id)));
+    expect((await authenticateApiKeyCached(elsewhere.key, at(1_000))).ok).toBe(true);
+    expect(await authenticateApiKeyCached(elsewhere.key, at(API_KEY_CACHE_TTL_MS))).toEqual({ ok: false, failure: "revoked_key" });
+    // Revoked through this instance: refused on the next request.
+    await callerFor(owner.id).apiKeys.revoke({ tenantSlug: shop.slug, keyId: here.apiKey.id });
+    expect(await authenticateApiKeyCached(here.key, at(1))).toEqual({ ok: false, failure: "revoked_key" });
+    // Expiry is read from the cached entry on every request.
+    expect((await authenticateApiKeyCached(expiring.key, at(1_999))).ok).toBe(true);
+    expect(await authenticateApiKeyCached(expiring.key, at(2_000))).toEqual({ ok: false, failure: "expired_key" });
+    // Unknown keys are never cached: each is a lookup, and stays invalid.
+    expect(await authenticateApiKeyCached("souk_" + "b".repeat(32), t0)).toEqual({ ok: false, failure: "invalid_key" });
   });
 
   it("lets only platform admins manage platform keys", async () => {

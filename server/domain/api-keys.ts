@@ -97,6 +97,7 @@ export async function revokeShopApiKey(ctx: TenantContext, input: z.output<typeo
     .where(and(eq(apiKeys.id, input.keyId), eq(apiKeys.tenantId, ctx.tenantId)))
     .returning(summaryColumns);
   if (!row) throw new DomainError("not_found", "API key not found");
+  forgetApiKey(row.id);
   await recordAudit(ctx.tx, ctx, { tenantId: ctx.tenantId, action: "api_key.revoked", targetType: "api_key", targetId: row.id, metadata: { name: row.name, prefix: row.prefix } });
   return withStatus(row);
 }
@@ -128,6 +129,7 @@ export async function revokePlatformApiKey(actor: Actor, input: z.output<typeof 
       .where(and(eq(apiKeys.id, input.keyId), eq(apiKeys.kind, "platform")))
       .returning(summaryColumns);
     if (!row) throw new DomainError("not_found", "API key not found");
+    forgetApiKey(row.id);
     await recordAudit(tx, actor, { tenantId: null, action: "api_key.revoked", targetType: "api_key", targetId: row.id, metadata: { kind: "platform", name: row.name, prefix: row.prefix } });
     return withStatus(row);
   });
@@ -166,21 +168,86 @@ export function bearerToken(authorization: string | null): string | null {
 export async function authenticateApiKey(token: string | null, now = new Date()): Promise<{ ok: true; principal: ApiPrincipal } | { ok: false; failure: ApiKeyFailure }> {
   if (!token) return { ok: false, failure: "missing_key" };
   if (!KEY_PATTERN.test(token)) return { ok: false, failure: "invalid_key" };
+  const result = await lookupApiKey(hashApiKey(token), now);
+  return result.ok ? { ok: true, principal: result.principal } : result;
+}
+
+async function lookupApiKey(
+  hash: string,
+  now: Date,
+): Promise<{ ok: true; principal: ApiPrincipal; expiresAt: Date | null; lastUsedAt: Date | null } | { ok: false; failure: ApiKeyFailure }> {
   const [row] = await withSystem("api-key-lookup", (tx) =>
     tx
       .select({ id: apiKeys.id, kind: apiKeys.kind, tenantId: apiKeys.tenantId, scopes: apiKeys.scopes, expiresAt: apiKeys.expiresAt, revokedAt: apiKeys.revokedAt, lastUsedAt: apiKeys.lastUsedAt, tenantSlug: tenants.slug, tenantStatus: tenants.status })
       .from(apiKeys)
       .leftJoin(tenants, eq(tenants.id, apiKeys.tenantId))
-      .where(eq(apiKeys.keyHash, hashApiKey(token))),
+      .where(eq(apiKeys.keyHash, hash)),
   );
   if (!row || (row.kind === "shop" && (!row.tenantSlug || row.tenantStatus === "deleted"))) return { ok: false, failure: "invalid_key" };
   if (row.revokedAt) return { ok: false, failure: "revoked_key" };
   if (row.expiresAt && row.expiresAt <= now) return { ok: false, failure: "expired_key" };
-  if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() >= LAST_USED_WRITE_INTERVAL_MS) await touchLastUsed(row.id, now);
+  let lastUsedAt = row.lastUsedAt;
+  if (!lastUsedAt || now.getTime() - lastUsedAt.getTime() >= LAST_USED_WRITE_INTERVAL_MS) {
+    await touchLastUsed(row.id, now);
+    lastUsedAt = now;
+  }
   return {
     ok: true,
     principal: { keyId: row.id, kind: row.kind, tenantId: row.tenantId, tenantSlug: row.tenantSlug, scopes: row.scopes.filter((s): s is ApiKeyScope => (apiKeyScopes as readonly string[]).includes(s)) },
+    expiresAt: row.expiresAt,
+    lastUsedAt,
   };
+}
+
+/**
+ * How long a successful key lookup is reused by `authenticateApiKeyCached`: a revoked key, or a
+ * key whose shop was deleted, keeps working at most this long on instances other than the one
+ * that revoked it (that one forgets the key at once). Expiry is checked on every request.
+ */
+export const API_KEY_CACHE_TTL_MS = 5_000;
+const API_KEY_CACHE_MAX = 10_000;
+
+type CachedKey = { principal: ApiPrincipal; expiresAt: Date | null; lastUsedAt: Date | null; cachedAt: number };
+/**
+ * By key hash; only keys that authenticated (a wrong key always costs a lookup, and no memory).
+ * On globalThis so every bundle of this module in the process (route handlers and tRPC may be
+ * bundled apart) shares it, and a revocation forgets the key for all of them.
+ */
+const globalForKeys = globalThis as unknown as { soukApiKeyCache?: Map<string, CachedKey> };
+const keyCache = (globalForKeys.soukApiKeyCache ??= new Map<string, CachedKey>());
+
+/**
+ * `authenticateApiKey` for the hot machine routes (/api/v1): a key that authenticated within the
+ * last API_KEY_CACHE_TTL_MS is not looked up again, so a busy ingestion client costs no query
+ * per request. last_used_at is still written once per interval.
+ */
+export async function authenticateApiKeyCached(token: string | null, now = new Date()): Promise<{ ok: true; principal: ApiPrincipal } | { ok: false; failure: ApiKeyFailure }> {
+  if (!token || !KEY_PATTERN.test(token)) return authenticateApiKey(token, now);
+  const hash = hashApiKey(token);
+  const hit = keyCache.get(hash);
+  const at = now.getTime();
+  if (hit && at - hit.cachedAt < API_KEY_CACHE_TTL_MS && at >= hit.cachedAt) {
+    if (hit.expiresAt && hit.expiresAt <= now) {
+      keyCache.delete(hash);
+      return { ok: false, failure: "expired_key" };
+    }
+    if (!hit.lastUsedAt || at - hit.lastUsedAt.getTime() >= LAST_USED_WRITE_INTERVAL_MS) {
+      hit.lastUsedAt = now;
+      await touchLastUsed(hit.principal.keyId, now);
+    }
+    return { ok: true, principal: hit.principal };
+  }
+  keyCache.delete(hash);
+  const result = await lookupApiKey(hash, now);
+  if (!result.ok) return result;
+  if (keyCache.size >= API_KEY_CACHE_MAX) keyCache.delete(keyCache.keys().next().value!);
+  keyCache.set(hash, { principal: result.principal, expiresAt: result.expiresAt, lastUsedAt: result.lastUsedAt, cachedAt: at });
+  return { ok: true, principal: result.principal };
+}
+
+/** Drops a key from this instance's cache (on revocation), so it stops working here at once. */
+export function forgetApiKey(keyId: string): void {
+  for (const [hash, entry] of keyCache) if (entry.principal.keyId === keyId) keyCache.delete(hash);
 }
 
 /**

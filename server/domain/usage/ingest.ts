@@ -94,7 +94,7 @@ export async function ingestUsage(principal: ApiPrincipal, body: unknown, now = 
     }
   } else {
     const refs = [...new Set(parsed.flatMap((e) => (e.shop ? [e.shop] : [])))];
-    const found = refs.length ? await resolveShops(refs) : new Map<string, string>();
+    const found = refs.length ? await resolveShops(refs, now.getTime()) : new Map<string, string>();
     for (const e of parsed) {
       const tenantId = e.shop ? found.get(e.shop) : undefined;
       if (tenantId) tenantOf.set(e, tenantId);
@@ -121,17 +121,38 @@ export async function ingestUsage(principal: ApiPrincipal, body: unknown, now = 
   return { accepted, duplicate, rejected: errors.length, errors };
 }
 
-/** Shop slug or id → tenant id, for shops that exist and are not deleted (one query). */
-async function resolveShops(refs: string[]): Promise<Map<string, string>> {
+/**
+ * How long a resolved shop reference is reused: a platform client sends the same shops batch
+ * after batch, and looking them up each time was a transaction per request. A shop deleted
+ * meanwhile still takes events for at most this long on each instance (its rows stay until the
+ * purge, weeks later, so they are never orphans). Unknown references are never cached.
+ */
+export const SHOP_REF_CACHE_TTL_MS = 5_000;
+const SHOP_REF_CACHE_MAX = 50_000;
+const shopRefCache = new Map<string, { tenantId: string; at: number }>();
+
+/** Shop slug or id → tenant id, for shops that exist and are not deleted (one query for the ones not cached). */
+export async function resolveShops(refs: string[], now = Date.now()): Promise<Map<string, string>> {
+  const map = new Map<string, string>();
+  const missing: string[] = [];
+  for (const ref of refs) {
+    const hit = shopRefCache.get(ref);
+    if (hit && now - hit.at < SHOP_REF_CACHE_TTL_MS && now >= hit.at) map.set(ref, hit.tenantId);
+    else missing.push(ref);
+  }
+  if (missing.length === 0) return map;
+  const list = `{${missing.join(",")}}`;
   const rows = await withSystem("usage-ingest-shops", (tx) =>
     tx.execute<{ id: string; slug: string }>(sql`
       select id::text as id, slug from tenants
-      where status <> 'deleted' and (slug = any(${`{${refs.join(",")}}`}::text[]) or id::text = any(${`{${refs.join(",")}}`}::text[]))`),
+      where status <> 'deleted' and (slug = any(${list}::text[]) or id::text = any(${list}::text[]))`),
   );
-  const map = new Map<string, string>();
   for (const r of rows) {
-    map.set(r.slug, r.id);
-    map.set(r.id, r.id);
+    for (const ref of [r.slug, r.id]) {
+      map.set(ref, r.id);
+      if (shopRefCache.size >= SHOP_REF_CACHE_MAX) shopRefCache.delete(shopRefCache.keys().next().value!);
+      shopRefCache.set(ref, { tenantId: r.id, at: now });
+    }
   }
   return map;
 }

@@ -33,13 +33,33 @@ const lockKey = (period: UsagePeriod) => sql`hashtext('usage_period'), (${period
  * commit) and returns the periods among them that are already closed, whose events must be refused.
  */
 export async function lockOpenPeriods(tx: Tx, periods: Iterable<UsagePeriod>): Promise<Set<UsagePeriod>> {
-  const distinct = [...new Set(periods)].sort();
-  for (const period of distinct) await tx.execute(sql`select pg_advisory_xact_lock_shared(${lockKey(period)})`);
+  const distinct = await lockPeriodsShared(tx, periods);
   if (distinct.length === 0) return new Set();
   const rows = await tx.execute<{ period: string }>(
     sql`select period::text as period from closed_usage_periods where period in (${sql.join(distinct.map((p) => sql`${p}::date`), sql`, `)})`,
   );
   return new Set(rows.map((r) => r.period));
+}
+
+/**
+ * Takes the shared period locks (held to commit) in one statement, in period order, and returns
+ * the distinct periods. With `ensurePartitions`, the same statement makes sure each month's
+ * partition exists (a catalog lookup when it does). Whether a period is closed must be read by a
+ * LATER statement: a statement's snapshot is taken before it waits for a lock, so a close that
+ * commits while we wait would not be visible to this one.
+ */
+export async function lockPeriodsShared(tx: Tx, periods: Iterable<UsagePeriod>, opts: { ensurePartitions?: boolean } = {}): Promise<UsagePeriod[]> {
+  const distinct = [...new Set(periods)].sort();
+  if (distinct.length === 0) return distinct;
+  // unnest yields the sorted array in order and nothing re-sorts it, so locks are taken in
+  // period order (two writers never wait on each other in opposite orders behind a close).
+  const list = sql`${`{${distinct.join(",")}}`}::date[]`;
+  if (opts.ensurePartitions) {
+    await tx.execute(sql`select pg_advisory_xact_lock_shared(hashtext('usage_period'), (p - date '2000-01-01')), usage_events_ensure_partition(p) from unnest(${list}) as p`);
+  } else {
+    await tx.execute(sql`select pg_advisory_xact_lock_shared(hashtext('usage_period'), (p - date '2000-01-01')) from unnest(${list}) as p`);
+  }
+  return distinct;
 }
 
 /**

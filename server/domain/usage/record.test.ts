@@ -33,8 +33,8 @@ describe("recordUsage", () => {
   });
 
   it("keeps keys per shop: the same key in two shops is two events", async () => {
-    const owner = await makeUser();
-    const [a, b] = await Promise.all([makeTenant(owner, "Shop A"), makeTenant(owner, "Shop B")]);
+    // One owner each: an account opens one trial shop.
+    const [a, b] = await Promise.all([makeTenant(await makeUser(), "Shop A"), makeTenant(await makeUser(), "Shop B")]);
     const outcomes = await withSystem("test", (tx) => recordUsage(tx, [event(a.id, { idempotencyKey: "same" }), event(b.id, { idempotencyKey: "same" })]));
     expect(outcomes.map((o) => o.status)).toEqual(["accepted", "accepted"]);
   });
@@ -58,6 +58,54 @@ describe("recordUsage", () => {
     );
     expect(both.map((o) => o.status)).toEqual(["accepted", "duplicate"]);
     expect(await storedSum(shop.id)).toBe("3.000000");
+  });
+
+  it("answers each event of a mixed platform batch in order: boundary replay, other shop's same key, replay, closed month, in-batch copy, future", async () => {
+    const [a, b] = await Promise.all([makeTenant(await makeUser(), "Shop A"), makeTenant(await makeUser(), "Shop B")]);
+    const now = new Date("2032-06-01T12:00:00Z");
+    const at = (iso: string) => new Date(iso);
+    const before = await withSystem("test", (tx) =>
+      recordUsage(
+        tx,
+        [
+          event(a.id, { idempotencyKey: "may-last-hour", occurredAt: at("2032-05-31T23:00:00Z") }),
+          event(b.id, { idempotencyKey: "april", occurredAt: at("2032-04-10T00:00:00Z") }),
+          event(a.id, { idempotencyKey: "june", occurredAt: at("2032-06-01T10:00:00Z") }),
+        ],
+        now,
+      ),
+    );
+    expect(before.map((o) => o.status)).toEqual(["accepted", "accepted", "accepted"]);
+    await withSystem("test", (tx) => closePeriod(tx, "2032-04-01"));
+    const outcomes = await withSystem("test", (tx) =>
+      recordUsage(
+        tx,
+        [
+          event(a.id, { idempotencyKey: "may-last-hour", occurredAt: at("2032-06-01T01:00:00Z") }),
+          event(b.id, { idempotencyKey: "may-last-hour", occurredAt: at("2032-06-01T01:00:00Z") }),
+          event(a.id, { idempotencyKey: "june", occurredAt: at("2032-06-01T10:00:00Z") }),
+          event(b.id, { idempotencyKey: "april", occurredAt: at("2032-04-10T00:00:00Z") }),
+          event(b.id, { idempotencyKey: "april-late", occurredAt: at("2032-04-11T00:00:00Z") }),
+          event(a.id, { idempotencyKey: "new", occurredAt: at("2032-06-01T11:00:00Z") }),
+          event(a.id, { idempotencyKey: "new", occurredAt: at("2032-06-01T11:30:00Z") }),
+          event(b.id, { idempotencyKey: "future", occurredAt: at("2032-06-01T12:10:00Z") }),
+        ],
+        now,
+      ),
+    );
+    expect(outcomes.map((o) => (o.status === "rejected" ? o.code : o.status))).toEqual(["duplicate", "accepted", "duplicate", "duplicate", "period_closed", "accepted", "duplicate", "future_time"]);
+    expect([await storedSum(a.id), await storedSum(b.id)]).toEqual(["3.000000", "2.000000"]);
+  });
+
+  it("under a shop's door, a batch naming another shop's tenant is refused by row-level security and stores nothing", async () => {
+    const [a, b] = await Promise.all([makeTenant(await makeUser(), "Shop A"), makeTenant(await makeUser(), "Shop B")]);
+    const error = await withTenant(a.id, (tx) => recordUsage(tx, [event(a.id), event(b.id)])).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    // drizzle wraps the database's error; the cause is PostgreSQL's own refusal.
+    expect(error instanceof Error && error.cause instanceof Error ? error.cause.message : String(error)).toMatch(/row-level security/);
+    expect([await storedSum(a.id), await storedSum(b.id)]).toEqual(["0", "0"]);
   });
 
   it("only checks the neighbouring month within a day of the boundary", () => {

@@ -44,6 +44,9 @@ describe("POST /api/v1/usage", () => {
     ];
     const res = await post({ events }, key);
     expect(res.status).toBe(200);
+    // The proxy skips this route; the route sets the request id itself.
+    expect(res.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
+    expect(res.headers.get("cache-control")).toBe("no-store, no-transform"); // a small answer is not gzipped
     const body = (await res.json()) as { accepted: number; duplicate: number; rejected: number; errors: { index: number; code: string }[] };
     expect(body).toMatchObject({ accepted: 2, duplicate: 0, rejected: 8 });
     expect(body.errors.map((e) => [e.index, e.code])).toEqual([
@@ -65,6 +68,7 @@ describe("POST /api/v1/usage", () => {
   });
 
   it("takes a platform key's events for the shops they name (slug or id) and refuses unknown shops", async () => {
+    // One owner each: an account opens one trial shop.
     const [a, b] = await Promise.all([makeTenant(await makeUser(), "Shop A"), makeTenant(await makeUser(), "Shop B")]);
     const { key } = await makePlatformKey();
     const res = await post({ events: [ev({ shop: a.slug, quantity: 3 }), ev({ shop: b.id, quantity: 4 }), ev({ shop: "no-such-shop" }), ev()] }, key);

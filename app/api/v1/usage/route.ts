@@ -7,6 +7,13 @@ import { ingestUsage, MAX_BODY_BYTES } from "@/server/domain/usage/ingest";
  * with counts and per-event errors; see GET /api/v1/openapi.json.
  */
 export async function POST(request: Request) {
+  // The proxy does not run for this route (see proxy.ts), so the request id is set here.
+  const response = await ingest(request);
+  response.headers.set("x-request-id", request.headers.get("x-request-id") ?? crypto.randomUUID());
+  return response;
+}
+
+async function ingest(request: Request): Promise<Response> {
   const principal = await authenticateRequest(request, "usage:write");
   if (principal instanceof Response) return principal;
   const text = await readBodyLimited(request, MAX_BODY_BYTES);
@@ -18,7 +25,11 @@ export async function POST(request: Request) {
     return problem(400, "malformed_json", "The body is not valid JSON.");
   }
   try {
-    return Response.json(await ingestUsage(principal, body), { headers: { "cache-control": "no-store" } });
+    const result = await ingestUsage(principal, body);
+    // A batch's answer is a few dozen bytes unless it lists errors: gzip would cost more CPU (a
+    // compressor per response, on both ends) than it saves, so small answers say no-transform,
+    // which Next's compression honours.
+    return Response.json(result, { headers: { "cache-control": result.errors.length > 20 ? "no-store" : "no-store, no-transform" } });
   } catch (error) {
     return problemFromError(error);
   }
