@@ -78,7 +78,7 @@ test("a password reset ends a session opened before it; the reset link is mailed
     const mail = tab.getByRole("article", { name: "Reset your Souk password" }).filter({ hasText: email }).first();
     link = (await mail.getByRole("link").first().getAttribute("href")) ?? undefined;
     expect(link).toContain("/reset-password?token=");
-  }).toPass({ timeout: 15_000 });
+  }).toPass({ timeout: 30_000 });
   await tab.goto(new URL(link!).pathname + new URL(link!).search);
   await tab.getByLabel("New password").fill("a-brand-new-e2e-password");
   await tab.getByRole("button", { name: "Set new password" }).click();
