@@ -2,7 +2,7 @@
  * npm run bench:ingest — usage ingestion over HTTP against the bare database insert.
  *
  * 1. A fresh database (TEST_DATABASE_URL's server, else embedded PostgreSQL), migrated.
- * 2. `next start` on the existing production build (.next; run `next build` first).
+ * 2. `next build` (skip with BENCH_SKIP_BUILD=1 when .next is current), then `next start`.
  * 3. BENCH_SHOPS shops and one platform service key.
  * 4. BENCH_EVENTS events (1,000,000) in batches of 1,000, POSTed to /api/v1/usage with
  *    BENCH_CONCURRENCY (8) requests in flight (fetch, keep-alive), each event naming its shop.
@@ -110,9 +110,18 @@ async function main(): Promise<number> {
       APP_URL: baseUrl,
       LOG_LEVEL: "warn",
       NEXT_TELEMETRY_DISABLED: "1",
+      // A local production build on the development defaults (emulator secret, s3rver, captured mail).
+      ALLOW_DEVELOPMENT_DEFAULTS: "true",
     };
     Object.assign(process.env, env);
     const nextBin = path.join(root, "node_modules/next/dist/bin/next");
+    if (process.env.BENCH_SKIP_BUILD !== "1") {
+      process.stderr.write("[bench] next build…\n");
+      const built = await new Promise<number>((resolve) =>
+        spawn(process.execPath, [nextBin, "build"], { env, stdio: ["ignore", "ignore", "inherit"] }).on("exit", (code) => resolve(code ?? 1)),
+      );
+      if (built !== 0) return built;
+    }
     // BENCH_CPU_PROF=dir writes a V8 CPU profile of the server there (open in Chrome DevTools).
     const profile = process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
     children.push(spawn(process.execPath, [...profile, nextBin, "start", "--port", String(port), "--hostname", "127.0.0.1"], { env, stdio: ["ignore", "inherit", "inherit"] }));
