@@ -1,24 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { CookieJar, request } from "@/test/auth-http";
+import { signInWithRedirect } from "@/test/auth-http";
 import { makeUser, TEST_PASSWORD } from "@/test/factories";
-import { handlers } from "./auth";
 
 /** Signs in through the Auth.js handler with the given callbackUrl and returns where it sends the browser. */
 async function signInRedirect(email: string, callbackUrl: string) {
-  const jar = new CookieJar();
-  const csrf = await handlers.GET(request("/api/auth/csrf", jar));
-  jar.take(csrf);
-  const { csrfToken } = (await csrf.json()) as { csrfToken: string };
-  const answer = await handlers.POST(
-    request("/api/auth/callback/credentials", jar, {
-      method: "POST",
-      body: new URLSearchParams({ email, password: TEST_PASSWORD, csrfToken, callbackUrl }).toString(),
-      headers: { "content-type": "application/x-www-form-urlencoded" },
-    }),
-  );
-  jar.take(answer);
-  expect(jar.get("authjs.session-token")).toBeTruthy();
-  return new URL(answer.headers.get("location")!);
+  return (await signInWithRedirect(email, TEST_PASSWORD, callbackUrl)).location;
 }
 
 describe("Auth.js redirects", () => {

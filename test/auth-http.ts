@@ -35,8 +35,11 @@ export function request(path: string, jar: CookieJar, init: { method?: string; b
   });
 }
 
-/** Signs in with email and password through the real Auth.js handler, as the sign-in form does. */
-export async function signInOverHttp(email: string, password: string): Promise<CookieJar> {
+/**
+ * Signs in with email and password through the real Auth.js handler, as the sign-in form does;
+ * returns the cookies and where Auth.js sends the browser next.
+ */
+export async function signInWithRedirect(email: string, password: string, callbackUrl = "/dashboard"): Promise<{ jar: CookieJar; location: URL }> {
   const jar = new CookieJar();
   const csrf = await handlers.GET(request("/api/auth/csrf", jar));
   jar.take(csrf);
@@ -44,11 +47,16 @@ export async function signInOverHttp(email: string, password: string): Promise<C
   const answer = await handlers.POST(
     request("/api/auth/callback/credentials", jar, {
       method: "POST",
-      body: new URLSearchParams({ email, password, csrfToken, callbackUrl: "/dashboard" }).toString(),
+      body: new URLSearchParams({ email, password, csrfToken, callbackUrl }).toString(),
       headers: { "content-type": "application/x-www-form-urlencoded" },
     }),
   );
   jar.take(answer);
   if (!jar.get("authjs.session-token")) throw new Error(`sign-in failed: ${answer.status} ${answer.headers.get("location")}`);
-  return jar;
+  return { jar, location: new URL(answer.headers.get("location")!) };
+}
+
+/** Signs in and returns the session cookies. */
+export async function signInOverHttp(email: string, password: string): Promise<CookieJar> {
+  return (await signInWithRedirect(email, password)).jar;
 }
