@@ -57,7 +57,7 @@ async function main(): Promise<number> {
       LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
       PORT: String(port),
       NEXT_TELEMETRY_DISABLED: "1",
-      // Billing (issue 4): suspend at once after a failed renewal so the spec needs no waiting.
+      // Billing: suspend at once after a failed renewal so the spec needs no waiting.
       BILLING_GRACE_PERIOD_HOURS: process.env.BILLING_GRACE_PERIOD_HOURS ?? "0",
       // Every spec signs up from 127.0.0.1: the per-client mail limit would stop the suite.
       MAIL_RATE_LIMIT_PER_CLIENT_PER_HOUR: process.env.MAIL_RATE_LIMIT_PER_CLIENT_PER_HOUR ?? "10000",
@@ -69,7 +69,7 @@ async function main(): Promise<number> {
       console.log(`[e2e] stripe emulator on ${stripeEmulator.url}`);
     }
 
-    // Media (issue 3): without S3_ENDPOINT, an s3rver in a temp dir on a free port.
+    // Media: without S3_ENDPOINT, an s3rver in a temp dir on a free port.
     if (!process.env.S3_ENDPOINT) {
       s3Dir = mkdtempSync(path.join(os.tmpdir(), "souk-e2e-s3-"));
       localS3 = await startLocalS3({ directory: s3Dir, port: await freePort(), bucket: "souk-e2e-media" });

@@ -49,7 +49,7 @@ const schema = z
     // Unset for `next start` (tests, benchmarks), which does not run a standalone build.
     NEXT_OUTPUT: z.enum(["standalone"]).optional(),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
-    // Billing (issue 4). No STRIPE_SECRET_KEY: the SDK talks to the local emulator at STRIPE_API_BASE.
+    // Billing. No STRIPE_SECRET_KEY: the SDK talks to the local emulator at STRIPE_API_BASE.
     STRIPE_SECRET_KEY: optional,
     STRIPE_WEBHOOK_SECRET: z.string().default(EMULATOR_WEBHOOK_SECRET),
     STRIPE_API_BASE: z.url().default("http://127.0.0.1:12111"),
@@ -78,7 +78,7 @@ const schema = z
     USAGE_RETENTION_MONTHS: z.coerce.number().int().min(1).max(120).default(13),
     // Account mail (verification, password reset, sign-ups) one client address may cause per hour.
     MAIL_RATE_LIMIT_PER_CLIENT_PER_HOUR: z.coerce.number().int().min(1).default(20),
-    // Media (issue 3). No S3_ENDPOINT: AWS S3 itself; `npm run dev` and the tests start s3rver and set it.
+    // Media. No S3_ENDPOINT: AWS S3 itself; `npm run dev` and the tests start s3rver and set it.
     S3_ENDPOINT: optional,
     S3_BUCKET: z.string().default("souk-media"),
     S3_REGION: z.string().default("us-east-1"),

@@ -18,7 +18,7 @@ export async function createTenantFixtures(tenant: Tenant, owner: PublicUser): P
   await withTenant(tenant.id, (tx) =>
     recordAudit(tx, { userId: owner.id }, { tenantId: tenant.id, action: "fixture.created", targetType: "fixture" }),
   );
-  // Catalog, media, storefront and visits (issue 3), through the tenant door.
+  // Catalog, media, storefront and visits, through the tenant door.
   await withTenant(tenant.id, async (tx) => {
     const [category] = await tx.insert(categories).values({ tenantId: tenant.id, name: "Fixture category", slug: "fixture-category" }).returning();
     const [product] = await tx

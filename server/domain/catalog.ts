@@ -277,7 +277,7 @@ async function assertPriceFitsCurrency(ctx: TenantContext, price: string, curren
 export async function createProduct(ctx: TenantContext, input: z.output<typeof createProductInput>): Promise<Product> {
   await assertPriceFitsCurrency(ctx, input.price, input.currency, "price");
   await assertCategoryExists(ctx, input.categoryId);
-  // The plan's product limit (issue 4) counts products that are not archived.
+  // The plan's product limit counts products that are not archived.
   const [active] = await ctx.tx.select({ n: count() }).from(products).where(ne(products.status, "archived"));
   await assertWithinPlanLimit(ctx, "products", active?.n ?? 0);
   const slug = input.slug ?? slugFromName(input.name);

@@ -13,7 +13,7 @@ import { sendMail } from "@/server/integrations/mail";
 import { logger } from "@/server/logger";
 import { defineJob } from "./define";
 
-/** Billing and tenant-lifecycle jobs (issue 4). */
+/** Billing and tenant-lifecycle jobs. */
 
 export const processStripeEventsJob = defineJob({
   name: "stripe:process-events",

@@ -19,7 +19,7 @@ import { createdAt, id, tenantId, tenantIsolation, timestamps } from "./columns"
 import { tenants } from "./tenants";
 
 /**
- * Catalog, media and storefront (issue 3). Every table is a tenant table:
+ * Catalog, media and storefront. Every table is a tenant table:
  * tenant_id leads the primary key, foreign keys between them include
  * tenant_id, and RLS is forced by migration (see the *_catalog_rls migration).
  */
