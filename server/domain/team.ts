@@ -67,6 +67,18 @@ async function lockTeam(tx: Tx, tenantId: string) {
   await tx.select({ id: tenants.id }).from(tenants).where(eq(tenants.id, tenantId)).for("no key update");
 }
 
+/**
+ * lockTeam for a change made by a member, who acts with the role read before the lock: if a
+ * change that held the lock lowered it (or removed them), the request is refused rather than
+ * carried out with a role they no longer have.
+ */
+async function lockTeamFor(ctx: TenantContext) {
+  await lockTeam(ctx.tx, ctx.tenantId);
+  if (!ctx.userId) return;
+  const [me] = await ctx.tx.select({ role: memberships.role }).from(memberships).where(and(eq(memberships.tenantId, ctx.tenantId), eq(memberships.userId, ctx.userId)));
+  if (!me || !roleAtLeast(me.role, ctx.role)) throw new DomainError("conflict", "Your role in this shop changed meanwhile. Reload the page and try again.");
+}
+
 function assertMayGrant(ctx: TenantScope, role: MembershipRole) {
   if (!roleAtLeast(ctx.role, role)) {
     throw new DomainError("forbidden", `You cannot give the ${role} role: it is above your own (${ctx.role}).`, { role: [`Choose ${ctx.role} or a lower role`] });
@@ -146,7 +158,7 @@ async function toSummary(ctx: TenantContext, row: TeamInvitation): Promise<Invit
  */
 export async function createInvitation(ctx: TenantContext, input: z.output<typeof inviteMemberInput>): Promise<InvitationSummary> {
   assertMayGrant(ctx, input.role);
-  await lockTeam(ctx.tx, ctx.tenantId);
+  await lockTeamFor(ctx);
   const [member] = await ctx.tx
     .select({ userId: memberships.userId })
     .from(memberships)
@@ -189,7 +201,7 @@ export async function createInvitation(ctx: TenantContext, input: z.output<typeo
  * seat again, so it is checked against the plan's limit.
  */
 export async function renewInvitation(ctx: TenantContext, input: z.output<typeof invitationIdInput>, now = new Date()): Promise<InvitationSummary> {
-  await lockTeam(ctx.tx, ctx.tenantId);
+  await lockTeamFor(ctx);
   const open = await findOpenInvitation(ctx, input.invitationId);
   assertMayManage(ctx, open.role, "resend an invitation for");
   const waitMs = open.requestedAt.getTime() + RESEND_INTERVAL_MS - now.getTime();
@@ -216,7 +228,7 @@ async function findOpenInvitation(ctx: TenantContext, id: string): Promise<TeamI
 
 /** Revokes an open invitation: its link stops working and its seat is freed. */
 export async function revokeInvitation(ctx: TenantContext, input: z.output<typeof invitationIdInput>): Promise<InvitationSummary> {
-  await lockTeam(ctx.tx, ctx.tenantId);
+  await lockTeamFor(ctx);
   const open = await findOpenInvitation(ctx, input.invitationId);
   assertMayManage(ctx, open.role, "revoke an invitation for");
   const [row] = await ctx.tx
@@ -293,7 +305,7 @@ function escapeHtml(s: string) {
 /** Changes a member's role (never above the caller's, never leaving the shop without an owner). */
 export async function changeMemberRole(ctx: TenantContext, input: z.output<typeof changeRoleInput>): Promise<TeamMember> {
   assertMayGrant(ctx, input.role);
-  await lockTeam(ctx.tx, ctx.tenantId);
+  await lockTeamFor(ctx);
   const target = await findMember(ctx, input.userId);
   assertMayManage(ctx, target.role, "change the role of");
   if (target.role !== input.role) {
@@ -316,7 +328,7 @@ async function memberView(ctx: TenantContext, userId: string): Promise<TeamMembe
 /** Removes another member (yourself: leaveTeam). */
 export async function removeMember(ctx: TenantContext, input: z.output<typeof memberIdInput>): Promise<{ userId: string }> {
   if (input.userId === ctx.userId) throw new DomainError("bad_request", "To remove yourself, leave the shop instead.");
-  await lockTeam(ctx.tx, ctx.tenantId);
+  await lockTeamFor(ctx);
   const target = await findMember(ctx, input.userId);
   assertMayManage(ctx, target.role, "remove");
   if (target.role === "owner") await assertAnotherOwner(ctx, target.userId, "A shop needs at least one owner: this is the last one.");
@@ -328,7 +340,7 @@ export async function removeMember(ctx: TenantContext, input: z.output<typeof me
 /** The caller leaves the shop; the last owner must hand ownership on first. */
 export async function leaveTeam(ctx: TenantContext): Promise<{ userId: string }> {
   const userId = requireUser(ctx, "leave a shop");
-  await lockTeam(ctx.tx, ctx.tenantId);
+  await lockTeamFor(ctx);
   const me = await findMember(ctx, userId);
   if (me.role === "owner") await assertAnotherOwner(ctx, userId, "You are the only owner: transfer ownership to someone else before leaving.");
   await ctx.tx.delete(memberships).where(and(eq(memberships.tenantId, ctx.tenantId), eq(memberships.userId, userId)));
@@ -341,7 +353,7 @@ export async function transferOwnership(ctx: TenantContext, input: z.output<type
   const userId = requireUser(ctx, "transfer ownership");
   if (ctx.role !== "owner") throw new DomainError("forbidden", "Only an owner can transfer ownership.");
   if (input.userId === userId) throw new DomainError("bad_request", "Choose another member to transfer ownership to.");
-  await lockTeam(ctx.tx, ctx.tenantId);
+  await lockTeamFor(ctx);
   const target = await findMember(ctx, input.userId);
   await ctx.tx.update(memberships).set({ role: "owner" }).where(and(eq(memberships.tenantId, ctx.tenantId), eq(memberships.userId, target.userId)));
   await ctx.tx.update(memberships).set({ role: "admin" }).where(and(eq(memberships.tenantId, ctx.tenantId), eq(memberships.userId, userId)));
