@@ -19,7 +19,7 @@ test("invite a teammate, accept from the dev mailbox, act as the new member", as
   await ownerPage.goto(`/dashboard/${slug}/team`);
   await expect(ownerPage.getByText("No pending invitations.")).toBeVisible();
   await ownerPage.getByLabel("Email address").fill(teammate);
-  await ownerPage.getByLabel("Role").selectOption("member");
+  await ownerPage.getByLabel("Role", { exact: true }).selectOption("member");
   await ownerPage.getByRole("button", { name: "Send invitation" }).click();
   const invitations = ownerPage.getByTestId("team-invitations");
   await expect(invitations.getByRole("row", { name: new RegExp(teammate) })).toContainText("member");
@@ -74,7 +74,7 @@ test("invite a teammate, accept from the dev mailbox, act as the new member", as
   await ownerPage.getByRole("button", { name: "Confirm remove" }).click();
   await expect(ownerPage.getByTestId("team-members").getByRole("row", { name: /Max Mate/ })).toHaveCount(0);
   await matePage.goto(`/dashboard/${slug}/team`);
-  await expect(matePage.getByRole("heading", { name: "Team" })).toHaveCount(0);
+  await expect(matePage.getByRole("heading", { name: "Page not found" })).toBeVisible();
 
   await owner.close();
   await mate.close();
