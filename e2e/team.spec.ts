@@ -7,6 +7,8 @@ import { createShop, PASSWORD, signUp, unique } from "./helpers";
  * catalog but do not manage the team. The owner's own shop, so the spec can be re-run alone.
  */
 test("invite a teammate, accept from the dev mailbox, act as the new member", async ({ browser }) => {
+  // Two sign-ups, a shop and a mail through the worker: more than one default test budget.
+  test.slow();
   const slug = unique("team-shop");
   const shopName = `Team ${slug}`;
   const owner = await browser.newContext();
