@@ -201,6 +201,30 @@ describe("the member limit counts members and pending invitations", () => {
   });
 });
 
+describe("invitation mail", () => {
+  it("is not sent for an invitation revoked before the worker got to it", async () => {
+    const { owner, shop } = await proShop();
+    const email = `revoked-${uniqueSuffix()}@example.test`;
+    const sent = await callerFor(owner.id).team.invite({ tenantSlug: shop.slug, email, role: "viewer" });
+    await callerFor(owner.id).team.revokeInvitation({ tenantSlug: shop.slug, invitationId: sent.id });
+    await runDueJobs();
+    expect(await db.select().from(capturedMails).where(eq(capturedMails.to, email))).toEqual([]);
+    expect((await invitationRow(shop.id, email)).tokenHash).toBeNull();
+  });
+});
+
+describe("the last seat", () => {
+  it("goes to one of two invitations sent at once", async () => {
+    const owner = await makeUser("Racer");
+    const shop = await makeTenant(owner, "Race Shop"); // Free trial: owner + one seat
+    const outcomes = await Promise.all(
+      ["a", "b"].map((x) => codeOf(callerFor(owner.id).team.invite({ tenantSlug: shop.slug, email: `${x}-${uniqueSuffix()}@example.test`, role: "member" }))),
+    );
+    expect(outcomes.sort()).toEqual(["OK", "PRECONDITION_FAILED"]);
+    expect(await callerFor(owner.id).team.invitations({ tenantSlug: shop.slug })).toHaveLength(1);
+  });
+});
+
 describe("roles and owners", () => {
   let owner: PublicUser;
   let admin: PublicUser;
