@@ -91,7 +91,7 @@ const schema = z
     RATE_LIMIT_PLATFORM_KEY_PER_MINUTE: z.coerce.number().int().min(1).default(6000),
     // Longest wait for the rate-limit store; past it (or on an error) the request is counted by this
     // process alone, in memory, and a warning is logged.
-    RATE_LIMIT_STORE_TIMEOUT_MS: z.coerce.number().int().min(1).max(10_000).default(250),
+    RATE_LIMIT_STORE_TIMEOUT_MS: z.coerce.number().int().min(1).max(10_000).default(500),
     // Media. No S3_ENDPOINT: AWS S3 itself; `npm run dev` and the tests start s3rver and set it.
     S3_ENDPOINT: optional,
     S3_BUCKET: z.string().default("souk-media"),
