@@ -90,6 +90,9 @@ const schema = z
     S3_FORCE_PATH_STYLE: bool.optional(),
     S3_PUBLIC_URL: optional,
     MEDIA_MAX_BYTES: z.coerce.number().int().min(1).default(10 * 1024 * 1024),
+    // Shared cache: every web instance keeps Next's cache and tag revalidations in this Redis
+    // (server/cache/redis-cache-handler.mjs). Unset: each process keeps its own cache.
+    REDIS_URL: optional.pipe(z.url({ protocol: /^rediss?$/, message: "REDIS_URL must be a redis:// or rediss:// URL" }).optional()),
   })
   // With a real Stripe account, the emulator's well-known webhook secret would let anyone forge events.
   .refine((e) => !e.STRIPE_SECRET_KEY || e.STRIPE_WEBHOOK_SECRET !== EMULATOR_WEBHOOK_SECRET, {
