@@ -43,6 +43,7 @@ let down = false;
 
 function redis() {
   if (client) return client;
+  // eslint-disable-next-line no-restricted-properties -- loaded by Next.js outside the bundles; server/env.ts validated it
   const url = process.env.REDIS_URL;
   if (!url) throw new Error("REDIS_URL is not set");
   client = new Redis(url, {
@@ -135,6 +136,7 @@ export default class RedisCacheHandler {
   /** @param {{ serverDistDir?: string }} ctx */
   constructor(ctx) {
     // `next build` prerenders through this handler too; the build needs no shared cache.
+    // eslint-disable-next-line no-restricted-properties -- Next.js's own phase marker, not configuration
     this.off = process.env.NEXT_PHASE === "phase-production-build";
     this.entryPrefix = `${PREFIX}${ctx.serverDistDir ? readBuildId(ctx.serverDistDir) : "dev"}:e:`;
     if (!this.off) redis();
