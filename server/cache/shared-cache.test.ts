@@ -1,10 +1,8 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "@/scripts/lib/ports";
+import { startVarnish, type LocalVarnish } from "@/scripts/lib/varnish";
 import { startTestS3 } from "@/test/s3";
 import { buildNext, pollUntil, productionEnv, startNext, type NextServer } from "@/test/next-server";
 
@@ -167,7 +165,7 @@ describe.skipIf(redisSkip !== null)("shared cache through Redis across two insta
 
 describe.skipIf(!hasVarnish)("Varnish micro-cache in front of the storefront", () => {
   let app: NextServer;
-  let varnish: { url: string; stop: () => Promise<void> };
+  let varnish: LocalVarnish;
 
   beforeAll(async () => {
     await shopOnce();
@@ -215,25 +213,3 @@ describe.skipIf(!hasVarnish)("Varnish micro-cache in front of the storefront", (
     expect(took).not.toBeNull();
   });
 });
-
-/** varnishd with the repository's VCL, its backend pointed at the app, in a temp working dir. */
-async function startVarnish(appPort: number) {
-  const dir = mkdtempSync(path.join(os.tmpdir(), "souk-varnish-"));
-  const vcl = readFileSync(path.join(process.cwd(), "ops/varnish/souk.vcl"), "utf8").replace(/\.host = "app";\s*\.port = "3000";/, `.host = "127.0.0.1"; .port = "${appPort}";`);
-  writeFileSync(path.join(dir, "souk.vcl"), vcl);
-  const port = await freePort();
-  const child = spawn("varnishd", ["-F", "-n", path.join(dir, "work"), "-a", `127.0.0.1:${port}`, "-f", path.join(dir, "souk.vcl"), "-s", "malloc,64m", "-T", "none"], { stdio: ["ignore", "ignore", "inherit"] });
-  const url = `http://127.0.0.1:${port}`;
-  const up = await pollUntil(async () => (await fetch(`${url}/api/health`).catch(() => null))?.ok === true, 20_000, 100);
-  if (up === null) throw new Error("varnishd did not start");
-  return {
-    url,
-    async stop() {
-      if (child.exitCode === null) {
-        child.kill("SIGTERM");
-        await new Promise((r) => child.once("exit", r));
-      }
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
