@@ -196,14 +196,14 @@ async function main(): Promise<number> {
 
     // The same home page from a plain Node server in its own process: this page's limit here.
     const homePath = `/s/${SLUG}`;
-    const homeRes = await fetch(baseUrl + homePath);
+    const homeBody = Buffer.from(await (await fetch(baseUrl + homePath)).arrayBuffer());
     const homeFile = path.join(s3Dir, "home.html");
-    writeFileSync(homeFile, Buffer.from(await homeRes.arrayBuffer()));
+    writeFileSync(homeFile, homeBody);
     const plainPort = await freePort();
     plain = spawn(process.execPath, ["-e", PLAIN_SERVER, homeFile, String(plainPort)], { stdio: ["ignore", "inherit", "inherit"] });
     await waitForHttp(`http://127.0.0.1:${plainPort}/`, 10_000);
     const plainPid = plain.pid;
-    console.log(`[bench] plain Node server: the storefront home's ${homeRes.headers.get("content-length") ?? "?"} bytes`);
+    console.log(`[bench] plain Node server: the storefront home's ${homeBody.length.toLocaleString("en")} bytes`);
     const plainRow = await measure(`http://127.0.0.1:${plainPort}`, "plain Node server", homePath, () => cpuSeconds(plainPid));
 
     let cachedRow: Row | null = null;
