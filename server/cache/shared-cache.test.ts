@@ -124,7 +124,7 @@ describe.skipIf(redisSkip !== null)("shared cache through Redis across two insta
 
     await setTagline(a.url, "Tagline two");
     const took = await pollUntil(shows(b.url, "Tagline two"), 1000);
-    console.log(`[shared-cache] edit through A visible on B after ${took?.toFixed(0)} ms`);
+    console.log(`[shared-cache] edit through A visible on B in a request sent ${took?.toFixed(0)} ms after it`);
     expect(took).not.toBeNull();
   });
 
@@ -158,7 +158,7 @@ describe.skipIf(redisSkip !== null)("shared cache through Redis across two insta
 
     await setTagline(a.url, "Tagline after restart");
     const took = await pollUntil(shows(b.url, "Tagline after restart"), 1000);
-    console.log(`[shared-cache] after the Redis restart, edit through A visible on B after ${took?.toFixed(0)} ms`);
+    console.log(`[shared-cache] after the Redis restart, edit through A visible on B in a request sent ${took?.toFixed(0)} ms after it`);
     expect(took).not.toBeNull();
   });
 });
@@ -209,7 +209,7 @@ describe.skipIf(!hasVarnish)("Varnish micro-cache in front of the storefront", (
     // The edit goes through Varnish too (a POST: passed).
     await setTagline(varnish.url, "Edited behind the cache");
     const took = await pollUntil(shows(varnish.url, "Edited behind the cache"), 1000);
-    console.log(`[shared-cache] edit visible through Varnish after ${took?.toFixed(0)} ms`);
+    console.log(`[shared-cache] edit visible through Varnish in a request sent ${took?.toFixed(0)} ms after it`);
     expect(took).not.toBeNull();
   });
 });
