@@ -51,3 +51,12 @@ describe("production refuses development defaults", () => {
     expect(problemsOf({ ...base, NODE_ENV: "test" })).toEqual([]);
   });
 });
+
+describe("REDIS_URL", () => {
+  it("is optional, and when set must be a redis:// or rediss:// URL", () => {
+    expect(problemsOf({ ...base, REDIS_URL: "" })).toEqual([]);
+    expect(problemsOf({ ...base, REDIS_URL: "redis://127.0.0.1:6379/2" })).toEqual([]);
+    expect(problemsOf({ ...base, REDIS_URL: "rediss://cache.example:6380" })).toEqual([]);
+    expect(problemsOf({ ...base, REDIS_URL: "http://cache.example" })).toEqual([expect.stringMatching(/^REDIS_URL: /)]);
+  });
+});

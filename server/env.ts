@@ -80,7 +80,6 @@ const schema = z
     MAIL_RATE_LIMIT_PER_CLIENT_PER_HOUR: z.coerce.number().int().min(1).default(20),
     // Request rate limits (server/rate-limit.ts). State lives in Redis when REDIS_URL is set, else
     // in PostgreSQL (table rate_limits); either way every web instance shares it.
-    REDIS_URL: optional.refine((v) => !v || /^rediss?:\/\/./.test(v), "REDIS_URL must be a redis:// or rediss:// URL"),
     // Length of every rate-limit window in seconds; the limits below and the plans' API rates are per window.
     RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
     // Requests one client address may make to sign-in, sign-up and password-reset per window.
@@ -104,6 +103,10 @@ const schema = z
     S3_FORCE_PATH_STYLE: bool.optional(),
     S3_PUBLIC_URL: optional,
     MEDIA_MAX_BYTES: z.coerce.number().int().min(1).default(10 * 1024 * 1024),
+    // Redis shared by every web instance: Next's cache and tag revalidations
+    // (server/cache/redis-cache-handler.mjs) and the rate-limit counters. Unset: each process
+    // keeps its own cache, and rate limits count in PostgreSQL.
+    REDIS_URL: optional.pipe(z.url({ protocol: /^rediss?$/, message: "REDIS_URL must be a redis:// or rediss:// URL" }).optional()),
   })
   // With a real Stripe account, the emulator's well-known webhook secret would let anyone forge events.
   .refine((e) => !e.STRIPE_SECRET_KEY || e.STRIPE_WEBHOOK_SECRET !== EMULATOR_WEBHOOK_SECRET, {

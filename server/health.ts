@@ -1,5 +1,6 @@
 import packageJson from "@/package.json";
 import { sql } from "@/server/db/client";
+import { getRedis } from "@/server/integrations/redis";
 import { checkBucket } from "@/server/integrations/s3";
 
 const startedAt = Date.now();
@@ -36,12 +37,28 @@ async function checkStorage(): Promise<DependencyStatus> {
   }
 }
 
+/**
+ * The shared cache is an accelerator, not a dependency: without it pages render from the
+ * database, so Redis down is "degraded" and leaves the app's status alone. "off": not configured.
+ */
+async function checkRedis(): Promise<"ok" | "degraded" | "off"> {
+  const redis = getRedis();
+  if (!redis) return "off";
+  try {
+    await withTimeout(redis.ping(), 500);
+    return "ok";
+  } catch {
+    return "degraded";
+  }
+}
+
 export async function getHealth() {
-  const [db, s3] = await Promise.all([checkDatabase(), checkStorage()]);
+  const [db, s3, redis] = await Promise.all([checkDatabase(), checkStorage(), checkRedis()]);
   return {
     status: db === "ok" && s3 === "ok" ? ("ok" as const) : ("degraded" as const),
     db,
     s3,
+    redis,
     version: packageJson.version,
     uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
   };

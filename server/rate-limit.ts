@@ -1,10 +1,11 @@
-import { Redis } from "ioredis";
+import type { Redis } from "ioredis";
 import { RateLimiterDrizzle, RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
 import { clientKey } from "@/server/client-ip";
 import { db } from "@/server/db/client";
 import { rateLimits } from "@/server/db/schema";
 import type { ApiPrincipal } from "@/server/domain/api-keys";
 import { env } from "@/server/env";
+import { getRedis } from "@/server/integrations/redis";
 import { logger } from "@/server/logger";
 
 /**
@@ -110,23 +111,10 @@ export class RateLimiter {
 /** The process's limiter, on the store the configuration names; on globalThis so every bundle shares it. */
 export function rateLimiter(): RateLimiter {
   const global = globalThis as unknown as { soukRateLimiter?: RateLimiter };
-  return (global.soukRateLimiter ??= new RateLimiter(env.REDIS_URL ? redisStore(connectRedis(env.REDIS_URL)) : postgresStore()));
-}
-
-/**
- * A client for the limiter: no offline queue and one try per command, so a command fails at
- * once while Redis is unreachable (the limiter then counts in memory) instead of waiting for a
- * reconnect; ioredis keeps reconnecting in the background.
- */
-export function connectRedis(url: string): Redis {
-  const client = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectionName: "souk-rate-limit" });
-  let lastError = 0;
-  client.on("error", (error: Error) => {
-    if (Date.now() - lastError < 60_000) return;
-    lastError = Date.now();
-    logger.warn({ err: error }, "rate-limit Redis connection error");
-  });
-  return client;
+  // The app's Redis connection fails a command at once while Redis is unreachable (the limiter
+  // then counts in memory) instead of waiting for a reconnect.
+  const redis = getRedis();
+  return (global.soukRateLimiter ??= new RateLimiter(redis ? redisStore(redis) : postgresStore()));
 }
 
 /**
