@@ -2,7 +2,8 @@ import { NextResponse, type NextRequest } from "next/server";
 import { requestIdFrom } from "@/lib/request-id";
 import { env } from "@/server/env";
 import { availabilityFor } from "@/server/storefront/availability";
-import { shopNotFoundHtml, storefrontRoute, unavailableHtml } from "@/server/storefront/routing";
+import { databaseUnavailable, DATABASE_RETRY_AFTER_SECONDS, isConnectionError } from "@/server/db/availability";
+import { serviceUnavailableHtml, shopNotFoundHtml, storefrontRoute, unavailableHtml } from "@/server/storefront/routing";
 
 /**
  * Runs before every matched request:
@@ -13,11 +14,15 @@ import { shopNotFoundHtml, storefrontRoute, unavailableHtml } from "@/server/sto
  *    set its own status) and a slug without a shop (never created, not yet active,
  *    deleted) with a 404, using a per-process memo so this is not a query per request.
  *    Cached storefront pages rely on this gate: they are not re-rendered when the
- *    worker changes a shop's status.
+ *    worker changes a shop's status;
+ * 4. while the database is out of reach (server/db/availability.ts), answers app pages with a
+ *    503 and Retry-After at once rather than rendering an error. Storefront pages go on to Next,
+ *    which serves them from its cache; API routes answer their own 503 in their own format.
  */
 export async function proxy(request: NextRequest) {
   const route = storefrontRoute(request.headers.get("host"), request.nextUrl.pathname, env.BASE_DOMAIN);
   if (!route) {
+    if (databaseUnavailable() && !request.nextUrl.pathname.startsWith("/api/")) return serviceUnavailable();
     const requestId = requestIdFrom(request.headers.get("x-request-id"));
     const headers = new Headers(request.headers);
     headers.set("x-request-id", requestId);
@@ -28,13 +33,23 @@ export async function proxy(request: NextRequest) {
 
   // Public storefront pages are cached HTML with nothing to log or audit, so they carry no
   // request id: forwarding a changed request header makes Next.js copy every header, per request.
-  const availability = await availabilityFor(route.slug);
+  let availability;
+  try {
+    availability = await availabilityFor(route.slug);
+  } catch (error) {
+    if (isConnectionError(error)) return serviceUnavailable();
+    throw error;
+  }
   if (availability === "suspended") return htmlAnswer(unavailableHtml(), 503, { "retry-after": "3600" });
   if (availability === "missing") return htmlAnswer(shopNotFoundHtml(), 404);
   if (!route.rewriteTo) return NextResponse.next();
   const url = request.nextUrl.clone();
   url.pathname = route.rewriteTo;
   return NextResponse.rewrite(url);
+}
+
+function serviceUnavailable() {
+  return htmlAnswer(serviceUnavailableHtml(), 503, { "retry-after": String(DATABASE_RETRY_AFTER_SECONDS) });
 }
 
 function htmlAnswer(html: string, status: number, headers: Record<string, string> = {}) {

@@ -7,7 +7,10 @@ function createClient() {
   const sql = postgres(env.DATABASE_URL, {
     max: env.DATABASE_POOL_SIZE,
     onnotice: () => {},
-    connection: { application_name: "souk" },
+    // Fail fast when the server is away: a refused or slow connect errors within the timeout
+    // (postgres.js waits 30 s by default), and no statement holds a connection forever.
+    connect_timeout: env.DATABASE_CONNECT_TIMEOUT_MS / 1000,
+    connection: { application_name: "souk", statement_timeout: env.DATABASE_STATEMENT_TIMEOUT_MS },
   });
   return { sql, db: drizzle(sql, { schema, casing: "snake_case" }) };
 }

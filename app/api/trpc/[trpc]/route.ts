@@ -2,6 +2,7 @@ import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { appRouter } from "@/server/api/root";
 import { contextFromHeaders } from "@/server/api/request-context";
 import { auth } from "@/server/auth";
+import { RETRY_AFTER_SECONDS } from "@/server/api/errors";
 
 // auth(handler) reads the session from this request's own cookie (no request-scoped
 // next/headers), so the handler is the same whether Next.js or a test calls it. A Bearer key,
@@ -12,6 +13,9 @@ const handler = auth((req) =>
     req,
     router: appRouter,
     createContext: () => contextFromHeaders(req.headers, async () => req.auth?.user?.id ?? null),
+    // A 503 (database away or busy) tells the client when to retry.
+    responseMeta: ({ errors }) =>
+      errors.some((e) => e.code === "SERVICE_UNAVAILABLE") ? { headers: new Headers({ "retry-after": String(RETRY_AFTER_SECONDS) }) } : {},
   }),
 );
 
