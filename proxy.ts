@@ -15,14 +15,15 @@ import { serviceUnavailableHtml, shopNotFoundHtml, storefrontRoute, unavailableH
  *    deleted) with a 404, using a per-process memo so this is not a query per request.
  *    Cached storefront pages rely on this gate: they are not re-rendered when the
  *    worker changes a shop's status;
- * 4. while the database is out of reach (server/db/availability.ts), answers app pages with a
- *    503 and Retry-After at once rather than rendering an error. Storefront pages go on to Next,
- *    which serves them from its cache; API routes answer their own 503 in their own format.
+ * 4. while the database is out of reach (server/db/availability.ts), answers pages, storefront
+ *    ones included, with a 503 and Retry-After at once: a page cannot set that status itself, and
+ *    one that renders then (an edit expired a storefront page from Next's cache) would fail with
+ *    a 500. API routes answer their own 503, in their own format.
  */
 export async function proxy(request: NextRequest) {
+  if (databaseUnavailable() && !request.nextUrl.pathname.startsWith("/api/")) return serviceUnavailable();
   const route = storefrontRoute(request.headers.get("host"), request.nextUrl.pathname, env.BASE_DOMAIN);
   if (!route) {
-    if (databaseUnavailable() && !request.nextUrl.pathname.startsWith("/api/")) return serviceUnavailable();
     const requestId = requestIdFrom(request.headers.get("x-request-id"));
     const headers = new Headers(request.headers);
     headers.set("x-request-id", requestId);

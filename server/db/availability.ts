@@ -3,19 +3,20 @@
  * module of its own (no pool, no env) so the proxy and the error maps can read it cheaply.
  *
  * A connection-level failure (refused, reset, server shutting down or starting up, connect
- * timeout) opens it for RETRY_AFTER_MS: requests in that window fail at once with
- * DatabaseUnavailableError (answered 503 with Retry-After) instead of each waiting on a
- * connection attempt; after it, the next door tries the database again, and the first
- * success closes it. Query errors (a constraint, a syntax error) never open it.
+ * timeout) opens it. While open, the doors fail at once with DatabaseUnavailableError (503 with
+ * Retry-After over HTTP) and the proxy answers pages with a 503, instead of every request
+ * holding a pooled connection slot while it waits on a connect; one background probe (a bare
+ * `select 1` every PROBE_INTERVAL_MS) closes it as soon as the database answers again, and so
+ * does a healthy health check. Query errors (a constraint, a syntax error) never open it.
  */
 
 export const DATABASE_RETRY_AFTER_SECONDS = 2;
-const RETRY_AFTER_MS = 1_000;
+const PROBE_INTERVAL_MS = 250;
 
-type BreakerState = { openUntil: number; since: number | null };
+type BreakerState = { open: boolean; since: number | null; probing: boolean };
 const globalForBreaker = globalThis as unknown as { soukDatabaseBreaker?: BreakerState };
 // One per process, shared by the proxy's and the routes' module copies.
-const state = (globalForBreaker.soukDatabaseBreaker ??= { openUntil: 0, since: null });
+const state = (globalForBreaker.soukDatabaseBreaker ??= { open: false, since: null, probing: false });
 
 /** The database could not be reached; the request may be retried shortly. */
 export class DatabaseUnavailableError extends Error {
@@ -54,20 +55,36 @@ export function isConnectionError(error: unknown): boolean {
   return false;
 }
 
-export function markDatabaseUnavailable() {
-  const now = Date.now();
-  state.since ??= now;
-  state.openUntil = now + RETRY_AFTER_MS;
+/** Opens the breaker, and probes with `probe` until the database answers. */
+export function markDatabaseUnavailable(probe: () => Promise<unknown>) {
+  state.since ??= Date.now();
+  state.open = true;
+  if (state.probing) return;
+  state.probing = true;
+  const attempt = () => {
+    if (!state.open) {
+      state.probing = false;
+      return;
+    }
+    probe().then(
+      () => {
+        state.probing = false;
+        markDatabaseAvailable();
+      },
+      () => setTimeout(attempt, PROBE_INTERVAL_MS).unref(),
+    );
+  };
+  setTimeout(attempt, PROBE_INTERVAL_MS).unref();
 }
 
 export function markDatabaseAvailable() {
-  state.openUntil = 0;
+  state.open = false;
   state.since = null;
 }
 
-/** True while the breaker is open: the last connection attempt failed less than a second ago. */
+/** True while the breaker is open: the database was out of reach and has not answered since. */
 export function databaseUnavailable(): boolean {
-  return state.openUntil > Date.now();
+  return state.open;
 }
 
 /** Since when the database has been out of reach, for logs; null when it answers. */

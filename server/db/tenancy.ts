@@ -31,8 +31,8 @@ import { logger } from "@/server/logger";
  * inside one (see tenantScopeProcedure in server/api/trpc.ts).
  *
  * When the database is out of reach, a door fails with DatabaseUnavailableError (a 503 with
- * Retry-After over HTTP), and for a second after such a failure it fails at once without
- * trying (server/db/availability.ts), so an outage costs no request more than one attempt.
+ * Retry-After over HTTP); after the first such failure, doors fail at once without trying until
+ * a background probe sees the database again (server/db/availability.ts).
  */
 
 /** A counting semaphore whose waits time out; waiters are served in arrival order. */
@@ -153,7 +153,7 @@ export async function withSystemSession<T>(purpose: string, fn: (session: Reserv
 /** A connection-level failure becomes DatabaseUnavailableError and opens the breaker; others pass. */
 function unavailableOr(error: unknown): unknown {
   if (error instanceof DatabaseUnavailableError || !isConnectionError(error)) return error;
-  markDatabaseUnavailable();
+  markDatabaseUnavailable(() => pool`select 1`);
   return new DatabaseUnavailableError(error);
 }
 
