@@ -1,4 +1,5 @@
 import packageJson from "@/package.json";
+import { markDatabaseAvailable } from "@/server/db/availability";
 import { sql } from "@/server/db/client";
 import { getRedis } from "@/server/integrations/redis";
 import { checkBucket } from "@/server/integrations/s3";
@@ -22,6 +23,8 @@ async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
 async function checkDatabase(): Promise<DependencyStatus> {
   try {
     await withTimeout(sql`select 1`, 2000);
+    // Health is the breaker's probe too: pages answer again as soon as it sees the database.
+    markDatabaseAvailable();
     return "ok";
   } catch {
     return "down";

@@ -2,7 +2,7 @@ import { authenticateApiKeyCached, apiKeyFailureMessage, bearerToken, hasScope, 
 import { DomainError } from "@/server/domain/errors";
 import { limitApiKey, retryMessage, withRateLimitHeaders, type RateLimitDecision } from "@/server/rate-limit";
 import { countApiCall } from "@/server/usage/api-call-meter";
-import { domainErrorStatus } from "./errors";
+import { domainErrorStatus, serviceUnavailableProblem } from "./errors";
 
 /**
  * Helpers for the machine REST routes (/api/v1/*): problem-style JSON errors (RFC 9457) with a
@@ -16,6 +16,8 @@ export function problemFromError(error: unknown): Response {
   if (error instanceof DomainError) {
     return problem(domainErrorStatus[error.code].http, error.code, error.message, error.fieldErrors ? { fieldErrors: error.fieldErrors } : {});
   }
+  const unavailable = serviceUnavailableProblem(error);
+  if (unavailable) return unavailable;
   throw error;
 }
 

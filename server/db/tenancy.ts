@@ -2,6 +2,7 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import { sql } from "drizzle-orm";
 import type { ReservedSql } from "postgres";
 import { db, sql as pool, type Tx } from "./client";
+import { DatabaseUnavailableError, databaseUnavailable, isConnectionError, markDatabaseAvailable, markDatabaseUnavailable } from "./availability";
 import { DatabaseBusyError, NestedDoorError } from "./errors";
 import { env } from "@/server/env";
 import { logger } from "@/server/logger";
@@ -28,6 +29,10 @@ import { logger } from "@/server/logger";
  *    none frees up in time.
  * Code that calls Stripe, S3 or mail does so between short transactions, never
  * inside one (see tenantScopeProcedure in server/api/trpc.ts).
+ *
+ * When the database is out of reach, a door fails with DatabaseUnavailableError (a 503 with
+ * Retry-After over HTTP); after the first such failure, doors fail at once without trying until
+ * a background probe sees the database again (server/db/availability.ts).
  */
 
 /** A counting semaphore whose waits time out; waiters are served in arrival order. */
@@ -87,12 +92,17 @@ async function openDoor<T>(name: string, run: (tx: Tx) => Promise<T>): Promise<T
     if (!env.isProduction) throw error;
     logger.error({ err: error }, "nested database door");
   }
+  if (databaseUnavailable()) throw new DatabaseUnavailableError();
   const release = await doors.slots.acquire(env.DATABASE_ACQUIRE_TIMEOUT_MS);
   const door: OpenDoor = { name, open: true };
   try {
     // The store is entered inside the callback, not around db.transaction: postgres.js may
     // start the callback from another request's context when it hands over a connection.
-    return await db.transaction((tx) => doors.current.run(door, () => run(tx)));
+    const result = await db.transaction((tx) => doors.current.run(door, () => run(tx)));
+    markDatabaseAvailable();
+    return result;
+  } catch (error) {
+    throw unavailableOr(error);
   } finally {
     door.open = false;
     release();
@@ -123,9 +133,12 @@ export async function withSystem<T>(purpose: string, fn: (tx: Tx) => Promise<T>)
 export async function withSystemSession<T>(purpose: string, fn: (session: ReservedSql) => Promise<T>): Promise<T> {
   logger.debug({ purpose }, "withSystemSession");
   // It holds a pooled connection like a door does, so it takes a slot too.
+  if (databaseUnavailable()) throw new DatabaseUnavailableError();
   const release = await doors.slots.acquire(env.DATABASE_ACQUIRE_TIMEOUT_MS);
   try {
-    const session = await pool.reserve();
+    const session = await pool.reserve().catch((error: unknown) => {
+      throw unavailableOr(error);
+    });
     try {
       return await fn(session);
     } finally {
@@ -137,5 +150,12 @@ export async function withSystemSession<T>(purpose: string, fn: (session: Reserv
   }
 }
 
+/** A connection-level failure becomes DatabaseUnavailableError and opens the breaker; others pass. */
+function unavailableOr(error: unknown): unknown {
+  if (error instanceof DatabaseUnavailableError || !isConnectionError(error)) return error;
+  markDatabaseUnavailable(() => pool`select 1`);
+  return new DatabaseUnavailableError(error);
+}
+
 export type { ReservedSql, Tx };
-export { DatabaseBusyError, NestedDoorError };
+export { DatabaseBusyError, DatabaseUnavailableError, NestedDoorError };

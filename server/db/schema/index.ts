@@ -10,3 +10,4 @@ export * from "./api-keys";
 export * from "./billing-runs";
 export * from "./team";
 export * from "./rate-limits";
+export * from "./workers";

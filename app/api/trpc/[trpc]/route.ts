@@ -4,6 +4,7 @@ import { appRouter } from "@/server/api/root";
 import { contextFromHeaders } from "@/server/api/request-context";
 import { auth } from "@/server/auth";
 import { limitApiKey, retryMessage, withRateLimitHeaders, type RateLimitDecision } from "@/server/rate-limit";
+import { RETRY_AFTER_SECONDS } from "@/server/api/errors";
 
 // auth(handler) reads the session from this request's own cookie (no request-scoped
 // next/headers), so the handler is the same whether Next.js or a test calls it. A Bearer key,
@@ -23,6 +24,9 @@ const handler = auth(async (req) => {
       }
       return ctx;
     },
+    // A 503 (database away or busy) tells the client when to retry.
+    responseMeta: ({ errors }) =>
+      errors.some((e) => e.code === "SERVICE_UNAVAILABLE") ? { headers: new Headers({ "retry-after": String(RETRY_AFTER_SECONDS) }) } : {},
   });
   return rateLimit ? withRateLimitHeaders(response, rateLimit) : response;
 });

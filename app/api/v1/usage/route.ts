@@ -10,7 +10,8 @@ import { withRateLimitHeaders } from "@/server/rate-limit";
  */
 export async function POST(request: Request) {
   // The proxy does not run for this route (see proxy.ts), so the request id is set here.
-  const response = await ingest(request);
+  // Authentication reads the database too: a database away answers 503 from there as well.
+  const response = await ingest(request).catch(problemFromError);
   response.headers.set("x-request-id", request.headers.get("x-request-id") ?? crypto.randomUUID());
   return response;
 }
