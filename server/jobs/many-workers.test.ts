@@ -19,7 +19,6 @@ const { addUsage, countRows, lastPeriod, makeShops } = await import("@/test/bill
 const { startStripeHarness } = await import("@/test/stripe-harness");
 
 const period = lastPeriod();
-const DAY_MS = 86_400_000;
 let stripe: Awaited<ReturnType<typeof startStripeHarness>>;
 
 type Worker = { child: ChildProcess; output: () => string; exited: Promise<number | null> };
