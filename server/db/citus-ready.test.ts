@@ -59,7 +59,8 @@ const GLOBAL_TABLES: Record<string, { placement: Placement; reason: string }> = 
 type Table = { name: string; hasTenantId: boolean; tenantIdNotNull: boolean; tenantIdType: string | null; rlsForced: boolean };
 type Key = { table: string; name: string; kind: "primary" | "unique"; columns: (string | null)[] };
 type ForeignKey = { table: string; name: string; target: string; pairs: [string, string][] };
-type Catalog = { tables: Table[]; keys: Key[]; foreignKeys: ForeignKey[] };
+type Identity = { table: string; column: string; type: string };
+type Catalog = { tables: Table[]; keys: Key[]; foreignKeys: ForeignKey[]; identities: Identity[] };
 
 async function readCatalog(tx: Pick<Tx, "execute">): Promise<Catalog> {
   // Partitions are left out: they inherit their parent's keys, and Citus distributes the parent.
@@ -94,7 +95,14 @@ async function readCatalog(tx: Pick<Tx, "execute">): Promise<Catalog> {
     join pg_namespace n on n.oid = c.relnamespace
     where n.nspname = 'public' and k.contype = 'f' and k.conparentid = 0 and not c.relispartition
     order by 1, 2`);
-  return { tables: [...tables], keys: [...keys], foreignKeys: [...foreignKeys] };
+  const identities = await tx.execute<Identity>(sql`
+    select c.relname as "table", a.attname as "column", format_type(a.atttypid, a.atttypmod) as "type"
+    from pg_attribute a
+    join pg_class c on c.oid = a.attrelid
+    join pg_namespace n on n.oid = c.relnamespace
+    where n.nspname = 'public' and a.attidentity <> '' and c.relkind in ('r', 'p') and not c.relispartition
+    order by 1, 2`);
+  return { tables: [...tables], keys: [...keys], foreignKeys: [...foreignKeys], identities: [...identities] };
 }
 
 // Citus accepts these foreign keys: distributed → distributed (co-located) or reference;
@@ -106,7 +114,7 @@ const ALLOWED_TARGETS: Record<string, string[]> = {
 };
 
 /** What keeps `catalog` from being distributed by tenant, rule by rule: all empty when it can be. */
-function violations({ tables, keys, foreignKeys }: Catalog) {
+function violations({ tables, keys, foreignKeys, identities }: Catalog) {
   const isTenantTable = (t: Table) => t.hasTenantId && t.rlsForced && !(t.name in GLOBAL_TABLES);
   const tenantTables = tables.filter(isTenantTable);
   const placement = (name: string): string =>
@@ -128,6 +136,8 @@ function violations({ tables, keys, foreignKeys }: Catalog) {
       .filter((f) => placement(f.table) === "distributed" && placement(f.target) === "distributed")
       .filter((f) => !f.pairs.some(([from, to]) => from === "tenant_id" && to === "tenant_id"))
       .map((f) => f.name),
+    // Citus hands each node its own range of an identity column's values, which needs a bigint.
+    smallIdentityColumns: identities.filter((i) => placement(i.table) === "distributed" && i.type !== "bigint").map((i) => `${i.table}.${i.column}`),
     foreignKeysCitusRefuses: foreignKeys
       .filter((f) => !ALLOWED_TARGETS[placement(f.table)]?.includes(placement(f.target)))
       .map((f) => `${f.name}: ${f.table} (${placement(f.table)}) → ${f.target} (${placement(f.target)})`),
@@ -141,6 +151,7 @@ const NONE = {
   primaryKeyNotLedByTenantId: [],
   uniqueWithoutTenantId: [],
   foreignKeysNotCoLocated: [],
+  smallIdentityColumns: [],
   foreignKeysCitusRefuses: [],
 };
 
@@ -175,6 +186,7 @@ describe("a schema Citus can distribute by tenant", () => {
           alter table bad_children enable row level security, force row level security;
           create unique index bad_children_lower_key on bad_children (lower(id::text));
           create table bad_unforced (tenant_id uuid not null primary key);
+          alter table bad_children add column seq int generated always as identity;
           create table bad_global (id uuid primary key, child_tenant uuid, child_id uuid, foreign key (child_tenant, child_id) references bad_children (tenant_id, id));`));
         found = violations(await readCatalog(tx));
         throw rollback;
@@ -190,6 +202,7 @@ describe("a schema Citus can distribute by tenant", () => {
       primaryKeyNotLedByTenantId: [{ table: "bad_parents", primaryKey: ["id"] }],
       uniqueWithoutTenantId: ["bad_children_lower_key", "bad_parents_pkey", "bad_parents_slug_key"],
       foreignKeysNotCoLocated: ["bad_children_parent_id_fkey"],
+      smallIdentityColumns: ["bad_children.seq"],
       foreignKeysCitusRefuses: ["bad_global_child_tenant_child_id_fkey: bad_global (unknown) → bad_children (distributed)"],
     });
   });
