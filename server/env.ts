@@ -44,6 +44,11 @@ const schema = z
     // client's address is that many entries from the right. 0 (reached directly): Next.js passes a
     // client-sent header through, so none is trusted and per-address limits are off.
     TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
+    // How withTenant confines a transaction to one shop. set_config: role and tenant in one
+    // parameterised statement (the fastest, plain PostgreSQL). set_local: SET LOCAL ROLE and SET
+    // LOCAL app.tenant_id, which Citus forwards to the worker nodes (with
+    // citus.propagate_set_commands = 'local'); set_config's value stays on the coordinator.
+    TENANT_CONTEXT_MODE: z.enum(["set_config", "set_local"]).default("set_config"),
     WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(5),
     // Lets NODE_ENV=production start on the development defaults (emulator webhook secret, S3RVER
     // credentials, mail captured in /dev/mailbox). Only for production builds run locally (e2e,

@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from "node:async_hooks";
-import { sql } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 import type { ReservedSql } from "postgres";
 import { db, sql as pool, type Tx } from "./client";
 import { DatabaseUnavailableError, databaseUnavailable, isConnectionError, markDatabaseAvailable, markDatabaseUnavailable } from "./availability";
@@ -109,11 +109,28 @@ async function openDoor<T>(name: string, run: (tx: Tx) => Promise<T>): Promise<T
   }
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The statement that confines a transaction to one tenant, in either form (TENANT_CONTEXT_MODE):
+ * - set_config: one parameterised SELECT setting role and tenant, both transaction-local.
+ * - set_local: SET LOCAL ROLE and SET LOCAL app.tenant_id, sent together in one round trip. On
+ *   Citus only SET LOCAL reaches the worker nodes (citus.propagate_set_commands = 'local'), where
+ *   the policies of the shards are evaluated; set_config's value stays on the coordinator.
+ *   SET takes no parameters, so the id is checked to be a uuid before it is written in.
+ */
+export function tenantContextStatement(tenantId: string, mode = env.TENANT_CONTEXT_MODE): SQL {
+  if (mode === "set_config") {
+    return sql`select set_config('role', 'souk_tenant', true), set_config('app.tenant_id', ${tenantId}, true)`;
+  }
+  if (!UUID.test(tenantId)) throw new TypeError(`tenant id is not a uuid: ${JSON.stringify(tenantId)}`);
+  return sql.raw(`set local role souk_tenant; set local app.tenant_id = '${tenantId.toLowerCase()}'`);
+}
+
 export async function withTenant<T>(tenantId: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  const statement = tenantContextStatement(tenantId);
   return openDoor(`tenant:${tenantId}`, async (tx) => {
-    await tx.execute(
-      sql`select set_config('role', 'souk_tenant', true), set_config('app.tenant_id', ${tenantId}, true)`,
-    );
+    await tx.execute(statement);
     return fn(tx);
   });
 }
