@@ -1,6 +1,6 @@
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { appRouter } from "@/server/api/root";
-import { contextFromHeaders } from "@/server/api/request-context";
+import { contextFromHeaders, sessionIdentity } from "@/server/api/request-context";
 import { auth } from "@/server/auth";
 
 // auth(handler) reads the session from this request's own cookie (no request-scoped
@@ -11,7 +11,7 @@ const handler = auth((req) =>
     endpoint: "/api/trpc",
     req,
     router: appRouter,
-    createContext: () => contextFromHeaders(req.headers, async () => req.auth?.user?.id ?? null),
+    createContext: () => contextFromHeaders(req.headers, async () => sessionIdentity(req.auth)),
   }),
 );
 
