@@ -9,6 +9,8 @@ import { apiKeysRouter } from "./routers/api-keys";
 import { usageRouter } from "./routers/usage";
 import { billingRunsRouter } from "./routers/billing-runs";
 import { usageStatementsRouter } from "./routers/usage-statements";
+import { adminRouter } from "./routers/admin";
+import { impersonationRouter } from "./routers/impersonation";
 
 export const appRouter = createTRPCRouter({
   users: usersRouter,
@@ -21,6 +23,8 @@ export const appRouter = createTRPCRouter({
   apiKeys: apiKeysRouter,
   billingRuns: billingRunsRouter,
   usageStatements: usageStatementsRouter,
+  admin: adminRouter,
+  impersonation: impersonationRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -127,14 +127,19 @@ export async function sessionState(userId: string, impersonationId: string | nul
   return { sessionVersion: row.sessionVersion, impersonation: running };
 }
 
-/** The running impersonation an admin holds (for the banner), with the target's address. */
-export async function getImpersonation(id: string) {
+/** What the banner shows while `actor` is being impersonated; null otherwise. */
+export async function getImpersonationBanner(actor: Actor) {
+  const adminId = actor.impersonatorUserId;
+  const targetId = actor.userId;
+  if (!adminId || !targetId) return null;
+  const admin = alias(users, "admin");
   const [row] = await withSystem("impersonation-banner", (tx) =>
     tx
-      .select({ id: impersonations.id, targetUserId: impersonations.targetUserId, email: users.email, name: users.name, expiresAt: impersonations.expiresAt, reason: impersonations.reason })
+      .select({ targetUserId: users.id, email: users.email, name: users.name, adminEmail: admin.email, expiresAt: impersonations.expiresAt })
       .from(impersonations)
       .innerJoin(users, eq(users.id, impersonations.targetUserId))
-      .where(eq(impersonations.id, id)),
+      .innerJoin(admin, eq(admin.id, impersonations.adminUserId))
+      .where(and(eq(impersonations.adminUserId, adminId), eq(impersonations.targetUserId, targetId), isNull(impersonations.endedAt), gt(impersonations.expiresAt, sql`now()`))),
   );
   return row ?? null;
 }
