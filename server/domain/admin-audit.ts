@@ -14,8 +14,9 @@ const optional = (max: number) =>
     .max(max)
     .optional()
     .transform((v) => v || undefined);
+/** A time from a datetime-local field carries no zone: the console means UTC. */
 const optionalTime = z
-  .union([z.literal(""), z.coerce.date()])
+  .preprocess((v) => (typeof v === "string" && /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d)?$/.test(v) ? `${v}Z` : v), z.union([z.literal(""), z.coerce.date()]))
   .optional()
   .transform((v) => (v instanceof Date ? v : undefined));
 

@@ -9,6 +9,10 @@ import { verifyCredentials } from "@/server/domain/users";
 import { runDueJobs } from "@/server/jobs/run-once";
 import { addMember, callerFor, makeTenant, makeUser, setTenantStatus, TEST_PASSWORD, uniqueSuffix } from "@/test/factories";
 import { codeOf } from "@/test/trpc";
+import { GET as exportAudit } from "@/app/admin/audit/export/route";
+import { request, signInOverHttp } from "@/test/auth-http";
+import { parseCsv } from "@/test/csv";
+import { csvField } from "@/server/domain/admin-audit";
 
 let adminId: string;
 const admin = () => callerFor(adminId);
@@ -193,5 +197,35 @@ describe("audit trail", () => {
     expect((await admin().admin.audit({ shop: shop.slug, from: new Date(Date.now() + 60_000) })).rows).toEqual([]);
     expect((await admin().admin.audit({ shop: "no-such-shop" })).rows).toEqual([]);
     expect(await codeOf(admin().admin.audit({ from: "yesterday" as unknown as Date }))).toBe("BAD_REQUEST");
+  });
+});
+
+describe("audit CSV export", () => {
+  it("streams a filter's rows as CSV to an admin, quoting and defusing formulas; 404 to others; 400 on a bad filter", async () => {
+    const owner = await makeUser("Csv Owner");
+    const shop = await makeTenant(owner);
+    await setTenantStatus(shop.id, "active");
+    await admin().admin.tenants.suspend({ tenantId: shop.id, reason: '=HYPERLINK("x"), "quoted"' });
+    const [me] = await withSystem("test", (tx) => tx.select({ email: users.email }).from(users).where(eq(users.id, adminId)));
+    const jar = await signInOverHttp(me!.email, TEST_PASSWORD);
+    const ctx = { params: Promise.resolve({}) };
+    const res = await exportAudit(request(`/admin/audit/export?shop=${shop.slug}&action=tenant.&actor=${encodeURIComponent(me!.email)}`, jar), ctx);
+    expect(res!.status).toBe(200);
+    expect(res!.headers.get("content-type")).toBe("text/csv; charset=utf-8");
+    const table = parseCsv(await res!.text());
+    expect(table[0]).toEqual(["id", "time", "action", "shop", "tenant_id", "actor", "actor_user_id", "impersonator", "impersonator_user_id", "target_type", "target_id", "metadata", "request_id"]);
+    const rows = table.slice(1);
+    expect(rows.map((r) => r[2])).toEqual(["tenant.status_changed"]);
+    const suspended = rows[0]!;
+    expect(suspended[3]).toBe(shop.slug);
+    expect(suspended[5]).toBe(me!.email);
+    expect(JSON.parse(suspended[11]!)).toMatchObject({ reason: '=HYPERLINK("x"), "quoted"', to: "suspended" });
+
+    expect(csvField("=SUM(A1)")).toBe("'=SUM(A1)");
+    expect(csvField('a,"b"\n')).toBe('"a,""b""\n"');
+    const bad = await exportAudit(request(`/admin/audit/export?from=someday`, jar), ctx);
+    expect(bad!.status).toBe(400);
+    const memberJar = await signInOverHttp(owner.email, TEST_PASSWORD);
+    expect((await exportAudit(request(`/admin/audit/export?shop=${shop.slug}`, memberJar), ctx))!.status).toBe(404);
   });
 });
