@@ -56,8 +56,11 @@ test("an admin impersonates a shop owner, stops, suspends the shop, and reads th
     await page.getByRole("link", { name: "Impersonated Shop" }).click();
     await page.getByRole("button", { name: "Suspend" }).click();
     const suspend = page.getByRole("dialog", { name: "Suspend Impersonated Shop?" });
+    // Too short a reason: the server's field message, and nothing changes.
+    await suspend.getByLabel("Reason").fill("no");
     await suspend.getByRole("button", { name: "Suspend shop" }).click();
     await expect(suspend.getByText("Give a reason (at least 3 characters)")).toBeVisible();
+    expect((await sql<{ status: string }[]>`select status from tenants where slug = ${slug}`)[0]!.status).toBe("active");
     await suspend.getByLabel("Reason").fill("chargeback investigation");
     await suspend.getByRole("button", { name: "Suspend shop" }).click();
     await expect(page.locator('[data-status="suspended"]').first()).toBeVisible();
