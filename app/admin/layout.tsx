@@ -20,9 +20,18 @@ export default async function AdminLayout({ children }: LayoutProps<"/admin">) {
       <header className="flex items-center justify-between gap-4 border-b px-4 py-3 md:px-6">
         <div className="flex items-center gap-4">
           <Logo href="/admin" />
-          <nav aria-label="Admin" className="flex gap-4 text-sm">
+          <nav aria-label="Admin" className="flex flex-wrap gap-4 text-sm">
             <Link href="/admin" className="hover:underline">
-              Admin
+              Tenants
+            </Link>
+            <Link href="/admin/users" className="hover:underline">
+              Users
+            </Link>
+            <Link href="/admin/stripe-events" className="hover:underline">
+              Stripe events
+            </Link>
+            <Link href="/admin/audit" className="hover:underline">
+              Audit trail
             </Link>
             <Link href="/admin/billing-runs" className="hover:underline">
               Billing runs

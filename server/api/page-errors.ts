@@ -12,3 +12,9 @@ export function rethrowForPage(error: unknown): never {
   if (error instanceof TRPCError && error.code === "UNAUTHORIZED") redirect("/sign-in");
   throw error;
 }
+
+/** For console pages: FORBIDDEN is the 404 page too, so the console is not advertised. */
+export function rethrowForAdminPage(error: unknown): never {
+  if (error instanceof TRPCError && error.code === "FORBIDDEN") notFound();
+  return rethrowForPage(error);
+}

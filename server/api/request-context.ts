@@ -7,9 +7,17 @@ import { createApiContext, type ApiContext } from "./trpc";
 /**
  * The API context of a request: an `Authorization: Bearer souk_…` key when one is sent (a refused
  * key is carried as the reason, never silently replaced by the session), else the session's user
- * (read only when no key is sent). Kept apart from Auth.js so tests can build it.
+ * (read only when no key is sent) with the impersonating admin, if any. Kept apart from Auth.js so tests can build it.
  */
-export async function contextFromHeaders(headers: Headers, sessionUserId: () => Promise<string | null>): Promise<ApiContext> {
+export type SessionIdentity = { userId: string; impersonatorUserId: string | null };
+
+/** Who an Auth.js session speaks for: the user, and the admin behind them while impersonating. */
+export function sessionIdentity(session: { user?: { id?: string | null }; impersonatorUserId?: string | null } | null): SessionIdentity | null {
+  const userId = session?.user?.id;
+  return userId ? { userId, impersonatorUserId: session.impersonatorUserId ?? null } : null;
+}
+
+export async function contextFromHeaders(headers: Headers, sessionUser: () => Promise<SessionIdentity | null>): Promise<ApiContext> {
   const requestId = headers.get("x-request-id");
   const client = clientKey(headers);
   if (headers.has("authorization")) {
@@ -22,5 +30,6 @@ export async function contextFromHeaders(headers: Headers, sessionUserId: () => 
       ? createApiContext({ userId: null, requestId, clientKey: client, apiKey: result.principal })
       : createApiContext({ userId: null, requestId, clientKey: client, apiKeyFailure: result.failure === "missing_key" ? "invalid_key" : result.failure });
   }
-  return createApiContext({ userId: await sessionUserId(), requestId, clientKey: client });
+  const who = await sessionUser();
+  return createApiContext({ userId: who?.userId ?? null, impersonatorUserId: who?.impersonatorUserId ?? null, requestId, clientKey: client });
 }

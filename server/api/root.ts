@@ -10,6 +10,8 @@ import { usageRouter } from "./routers/usage";
 import { billingRunsRouter } from "./routers/billing-runs";
 import { usageStatementsRouter } from "./routers/usage-statements";
 import { teamRouter } from "./routers/team";
+import { adminRouter } from "./routers/admin";
+import { impersonationRouter } from "./routers/impersonation";
 
 export const appRouter = createTRPCRouter({
   users: usersRouter,
@@ -23,6 +25,8 @@ export const appRouter = createTRPCRouter({
   billingRuns: billingRunsRouter,
   usageStatements: usageStatementsRouter,
   team: teamRouter,
+  admin: adminRouter,
+  impersonation: impersonationRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -58,6 +58,7 @@ const GLOBAL_TABLES: Record<string, { placement: Placement; reason: string }> = 
     placement: "coordinator",
     reason: "request counters per API key or client address (unlogged), written on every limited request; Redis takes them off the database at scale",
   },
+  impersonations: { placement: "coordinator", reason: "a platform admin's time-limited sessions as another user; read with the session check, never with shop data" },
   worker_heartbeats: { placement: "coordinator", reason: "one row per running job worker, beside graphile-worker's own schema on the coordinator" },
 };
 

@@ -2,6 +2,7 @@ import { and, eq, inArray, lte } from "drizzle-orm";
 import { memberships, provisioningLogs, tenants, users, type TenantStatus } from "@/server/db/schema";
 import { withSystem, type Tx } from "@/server/db/tenancy";
 import { recordAudit } from "./audit";
+import type { Actor } from "./context";
 import { DomainError } from "./errors";
 
 /**
@@ -22,7 +23,15 @@ const allowed: Record<TenantStatus, TenantStatus[]> = {
 
 export type TransitionResult = { changed: boolean; from: TenantStatus | null; to: TenantStatus };
 
-export async function transitionTenant(tx: Tx, tenantId: string, to: TenantStatus, cause: string, detail: Record<string, unknown> = {}): Promise<TransitionResult> {
+/** `actor` is who the audit row names: the system (default), or the platform admin who asked. */
+export async function transitionTenant(
+  tx: Tx,
+  tenantId: string,
+  to: TenantStatus,
+  cause: string,
+  detail: Record<string, unknown> = {},
+  actor: Actor = { userId: null },
+): Promise<TransitionResult> {
   const [row] = await tx.select({ status: tenants.status }).from(tenants).where(eq(tenants.id, tenantId)).for("update");
   if (!row) return { changed: false, from: null, to };
   if (row.status === to || !allowed[row.status].includes(to)) return { changed: false, from: row.status, to };
@@ -31,7 +40,7 @@ export async function transitionTenant(tx: Tx, tenantId: string, to: TenantStatu
     .set({ status: to, deletedAt: to === "deleted" ? new Date() : null })
     .where(eq(tenants.id, tenantId));
   await tx.insert(provisioningLogs).values({ tenantId, step: "transition", status: "succeeded", cause, detail: { from: row.status, to, ...detail } });
-  await recordAudit(tx, { userId: null }, { tenantId, action: "tenant.status_changed", targetType: "tenant", targetId: tenantId, metadata: { from: row.status, to, cause, ...detail } });
+  await recordAudit(tx, actor, { tenantId, action: "tenant.status_changed", targetType: "tenant", targetId: tenantId, metadata: { from: row.status, to, cause, ...detail } });
   return { changed: true, from: row.status, to };
 }
 
@@ -108,14 +117,18 @@ export async function provisionTenant(tenantId: string, cause: string, steps: Pr
   return end.changed ? "active" : (end.from ?? "deleted");
 }
 
-/** Queues provisioning again for a failed tenant (owner/admin from the dashboard, or an admin). */
-export async function retryProvisioning(tenantId: string, cause: string): Promise<void> {
+/**
+ * Queues provisioning again for a failed tenant (owner/admin from the dashboard, or an admin).
+ * With `audit`, the request is written to the audit trail in the same transaction.
+ */
+export async function retryProvisioning(tenantId: string, cause: string, audit?: { actor: Actor; metadata: Record<string, unknown> }): Promise<void> {
   await withSystem("provisioning", async (tx) => {
     const [row] = await tx.select({ status: tenants.status }).from(tenants).where(eq(tenants.id, tenantId));
     if (row?.status !== "failed") throw new DomainError("precondition_failed", "Only a shop whose setup failed can be retried.");
     const { enqueueJob } = await import("@/server/jobs/queue");
     const { provisionTenantJob } = await import("@/server/jobs/billing");
     await enqueueJob(tx, provisionTenantJob, { tenantId, cause }, { jobKey: `provision:${tenantId}` });
+    if (audit) await recordAudit(tx, audit.actor, { tenantId, action: "tenant.provisioning_retried", targetType: "tenant", targetId: tenantId, metadata: audit.metadata });
   });
 }
 

@@ -6,6 +6,8 @@ import { withSystem, type Tx } from "@/server/db/tenancy";
 import { retrieveCheckoutSession, retrieveSubscription, verifyWebhook, WebhookSignatureError, type StripeEventEnvelope } from "@/server/integrations/stripe";
 import { env } from "@/server/env";
 import { logger } from "@/server/logger";
+import { recordAudit } from "./audit";
+import type { Actor } from "./context";
 import { applySubscriptionSnapshot, keepOneSubscription, lockTenantBilling } from "./subscriptions";
 
 export const handledEventTypes = new Set([
@@ -232,15 +234,25 @@ async function processInTransaction(tx: Tx, eventId: string, covered: Set<string
 }
 
 /**
- * Replays a stored event (platform admin, or after fixing a bug): marks it
- * received and queues its processing again. Safe at any time: processing
- * re-reads Stripe, so a replay can only bring the tenant up to date.
+ * Replays stored events (platform admin, or after fixing a bug): marks them received and queues
+ * their processing again, in one transaction with the admin's audit row when an actor is given.
+ * Safe at any time: processing re-reads Stripe, so a replay can only bring a tenant up to date.
+ * Returns the ids that exist (and were queued).
  */
-export async function replayStripeEvent(eventId: string): Promise<boolean> {
+export async function replayStripeEvents(eventIds: string[], actor?: Actor): Promise<string[]> {
+  if (eventIds.length === 0) return [];
   return withSystem("stripe-event-replay", async (tx) => {
-    const rows = await tx.update(stripeEvents).set({ status: "received", processedAt: null }).where(eq(stripeEvents.id, eventId)).returning({ id: stripeEvents.id });
-    if (rows.length === 0) return false;
-    await queueProcessing(tx, [eventId], 0);
-    return true;
+    const rows = await tx.update(stripeEvents).set({ status: "received", processedAt: null }).where(inArray(stripeEvents.id, eventIds)).returning({ id: stripeEvents.id });
+    const ids = rows.map((r) => r.id);
+    await queueProcessing(tx, ids, 0);
+    if (actor && ids.length) {
+      await recordAudit(tx, actor, { tenantId: null, action: "stripe_event.replayed", targetType: "stripe_event", targetId: ids.length === 1 ? ids[0] : undefined, metadata: { count: ids.length, ids: ids.slice(0, 100) } });
+    }
+    return ids;
   });
+}
+
+/** Replays one stored event (the billing:replay script); false when there is no such event. */
+export async function replayStripeEvent(eventId: string): Promise<boolean> {
+  return (await replayStripeEvents([eventId])).length === 1;
 }

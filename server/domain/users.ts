@@ -138,12 +138,13 @@ export async function verifyCredentials({ email, password, ip }: CredentialsChec
   const keys = { email: normalized, ip };
   await withSystem("sign-in-throttle", (tx) => takeSignInAttempt(tx, keys));
   const [row] = await withSystem("sign-in", (tx) =>
-    tx.select({ ...publicColumns, passwordHash: users.passwordHash }).from(users).where(eq(users.email, normalized)),
+    tx.select({ ...publicColumns, passwordHash: users.passwordHash, disabledAt: users.disabledAt }).from(users).where(eq(users.email, normalized)),
   );
-  const ok = row?.passwordHash ? await verifyPassword(row.passwordHash, password) : (await burnVerifyTime(password), false);
+  // A disabled account answers like a wrong password, after the same work.
+  const ok = row?.passwordHash && !row.disabledAt ? await verifyPassword(row.passwordHash, password) : (await burnVerifyTime(password), false);
   if (!row || !ok) return null;
   await withSystem("sign-in-throttle", (tx) => recordSignInSuccess(tx, keys));
-  const { passwordHash: _omit, ...user } = row;
+  const { passwordHash: _omit, disabledAt: _disabled, ...user } = row;
   return user;
 }
 
@@ -240,14 +241,6 @@ export async function resetPassword(input: z.output<typeof resetPasswordInput>):
     if (user) await clearSignInFailures(tx, user.email);
     await recordAudit(tx, { userId }, { tenantId: null, action: "user.password_reset", targetType: "user", targetId: userId });
   });
-}
-
-/** The user's current session version, or null when the account no longer exists. */
-export async function getSessionVersion(userId: string): Promise<number | null> {
-  const [row] = await withSystem("session-check", (tx) =>
-    tx.select({ sessionVersion: users.sessionVersion }).from(users).where(eq(users.id, userId)),
-  );
-  return row?.sessionVersion ?? null;
 }
 
 /** "Sign out of all devices": every session of this user, this one included, stops working. */

@@ -20,7 +20,7 @@ export const auditLog = pgTable(
     requestId: text(),
     createdAt: createdAt(),
   },
-  (t) => [index().on(t.tenantId, t.createdAt), tenantIsolation(t.tenantId)],
+  (t) => [index().on(t.tenantId, t.createdAt), index().on(t.actorUserId, t.createdAt), tenantIsolation(t.tenantId)],
 ).enableRLS();
 
 export type AuditEntry = typeof auditLog.$inferSelect;

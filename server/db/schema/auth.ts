@@ -31,6 +31,8 @@ export const users = pgTable(
      * (password reset, "sign out of all devices") ends every session issued before.
      */
     sessionVersion: integer().notNull().default(0),
+    /** Set by a platform admin: the account cannot sign in and its sessions have ended. */
+    disabledAt: timestamp({ withTimezone: true, mode: "date" }),
     ...timestamps,
   },
   (t) => [
@@ -113,4 +115,30 @@ export const signInThrottle = pgTable("sign_in_throttle", {
   lockedUntil: timestamp({ withTimezone: true, mode: "date" }),
 });
 
+/**
+ * A platform admin acting as another user, referenced from the admin's session JWT by id. Every
+ * request checks the row (not ended, not expired), so Stop and expiry hold server-side whatever
+ * the cookie says. Global: the tenant role has no grant on it.
+ */
+export const impersonations = pgTable(
+  "impersonations",
+  {
+    id: id().primaryKey(),
+    adminUserId: uuid()
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    targetUserId: uuid()
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    /** The shop page it was started from, if any (for the trail; access follows the target's memberships). Not named tenant_id: a global table. */
+    fromTenantId: uuid(),
+    reason: text().notNull(),
+    startedAt: createdAt(),
+    expiresAt: timestamp({ withTimezone: true, mode: "date" }).notNull(),
+    endedAt: timestamp({ withTimezone: true, mode: "date" }),
+  },
+  (t) => [index().on(t.adminUserId, t.startedAt), index().on(t.targetUserId)],
+).enableRLS();
+
 export type User = typeof users.$inferSelect;
+export type Impersonation = typeof impersonations.$inferSelect;

@@ -1,7 +1,7 @@
 import { TRPCError } from "@trpc/server";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { appRouter } from "@/server/api/root";
-import { contextFromHeaders } from "@/server/api/request-context";
+import { contextFromHeaders, sessionIdentity } from "@/server/api/request-context";
 import { auth } from "@/server/auth";
 import { limitApiKey, retryMessage, withRateLimitHeaders, type RateLimitDecision } from "@/server/rate-limit";
 import { RETRY_AFTER_SECONDS } from "@/server/api/errors";
@@ -17,7 +17,7 @@ const handler = auth(async (req) => {
     req,
     router: appRouter,
     createContext: async () => {
-      const ctx = await contextFromHeaders(req.headers, async () => req.auth?.user?.id ?? null);
+      const ctx = await contextFromHeaders(req.headers, async () => sessionIdentity(req.auth));
       if (ctx.apiKey) {
         rateLimit = await limitApiKey(ctx.apiKey);
         if (!rateLimit.allowed) throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: `This API key is over its rate limit. ${retryMessage(rateLimit.resetSeconds)}` });
