@@ -1,6 +1,6 @@
 import { createCallerFactory, createTRPCRouter } from "./trpc";
 import { tenantsRouter } from "./routers/tenants";
-import { billingRouter } from "./routers/billing";
+import { subscriptionsRouter } from "./routers/subscriptions";
 import { usersRouter } from "./routers/users";
 import { catalogRouter } from "./routers/catalog";
 import { mediaRouter } from "./routers/media";
@@ -8,19 +8,17 @@ import { storefrontRouter } from "./routers/storefront";
 import { apiKeysRouter } from "./routers/api-keys";
 import { usageRouter } from "./routers/usage";
 import { billingRunsRouter } from "./routers/billing-runs";
-import { usageStatementsRouter } from "./routers/usage-statements";
 
 export const appRouter = createTRPCRouter({
   users: usersRouter,
   tenants: tenantsRouter,
-  billing: billingRouter,
+  subscriptions: subscriptionsRouter,
   catalog: catalogRouter,
   media: mediaRouter,
   storefront: storefrontRouter,
   usage: usageRouter,
   apiKeys: apiKeysRouter,
   billingRuns: billingRunsRouter,
-  usageStatements: usageStatementsRouter,
 });
 
 export type AppRouter = typeof appRouter;
