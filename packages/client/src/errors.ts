@@ -19,6 +19,8 @@ export class SoukError extends TRPCClientError<AppRouter> {
 
   constructor(message: string, opts: { code: SoukErrorCode; status: number | null; fieldErrors?: Record<string, string[] | undefined> | null; requestId: string | null; cause?: unknown }) {
     super(message, { cause: opts.cause instanceof Error ? opts.cause : undefined });
+    // TRPCClientError's constructor pins its own prototype; restore the subclass's for instanceof.
+    Object.setPrototypeOf(this, new.target.prototype);
     this.name = "SoukError";
     this.code = opts.code;
     this.status = opts.status;
