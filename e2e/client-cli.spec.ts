@@ -3,8 +3,8 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } 
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
-import { expect, test, type APIRequestContext } from "@playwright/test";
-import { signUp, unique } from "./helpers";
+import { expect, test, type APIRequestContext, type Browser } from "@playwright/test";
+import { createShop, signUp, unique } from "./helpers";
 
 /**
  * The typed client and the `souk` CLI against the running `next start` (scripts/e2e.ts):
@@ -34,24 +34,28 @@ async function mutate<T>(request: APIRequestContext, pathName: string, input: un
   return ((await res.json()) as { result: { data: { json: T } } }).result.data.json;
 }
 
-async function makeShop(request: APIRequestContext, name: string): Promise<Shop> {
+/** A fresh owner signs up and opens a shop (a second shop would need a verified email), then makes a shop key. */
+async function makeShop(browser: Browser, name: string): Promise<Shop & { email: string; request: APIRequestContext; close: () => Promise<void> }> {
   const slug = unique(name.toLowerCase().replace(/\W+/g, "-"));
-  await mutate(request, "tenants.create", { name, slug });
-  const { key } = await mutate<{ key: string }>(request, "apiKeys.create", { tenantSlug: slug, name: "e2e client", scopes: ["catalog:write", "usage:write"], expiresInDays: 30 });
-  return { slug, key };
+  const email = `${slug}@example.test`;
+  const context = await browser.newContext({ baseURL: baseUrl });
+  const page = await context.newPage();
+  await signUp(page, { name: `${name} Owner`, email });
+  await createShop(page, { name, slug });
+  const { key } = await mutate<{ key: string }>(context.request, "apiKeys.create", { tenantSlug: slug, name: "e2e client", scopes: ["catalog:write", "usage:write"], expiresInDays: 30 });
+  return { slug, key, email, request: context.request, close: () => context.close() };
 }
 
 test.beforeAll(async ({ browser }) => {
-  // A user of its own for `souk admin grant` (the shared owner stays a plain owner for other specs).
-  const fresh = await browser.newContext({ baseURL: baseUrl });
-  newUserEmail = `${unique("cli-admin")}@example.test`;
-  await signUp(await fresh.newPage(), { name: "Cli Admin", email: newUserEmail });
-  await fresh.close();
-  const context = await browser.newContext({ storageState: "e2e/.auth/owner.json", baseURL: baseUrl });
-  shop = await makeShop(context.request, "Client Shop");
-  otherShop = await makeShop(context.request, "Other Client Shop");
-  otherProductId = (await mutate<{ id: string }>(context.request, "catalog.createProduct", { tenantSlug: otherShop.slug, name: "Not yours", price: "1" })).id;
-  await context.close();
+  const first = await makeShop(browser, "Client Shop");
+  shop = first;
+  // Its owner is made a platform admin by `souk admin grant` below (the shared owner stays plain).
+  newUserEmail = first.email;
+  await first.close();
+  const second = await makeShop(browser, "Other Client Shop");
+  otherShop = second;
+  otherProductId = (await mutate<{ id: string }>(second.request, "catalog.createProduct", { tenantSlug: otherShop.slug, name: "Not yours", price: "1" })).id;
+  await second.close();
   work = mkdtempSync(path.join(os.tmpdir(), "souk-client-e2e-"));
 });
 test.afterAll(() => {
