@@ -188,7 +188,7 @@ test("the souk CLI: each command's output and exit code", async () => {
   writeFileSync(csv, "name,price,currency,sku,stock,status\nCSV mug,4.250,,MUG-1,10,published\nCSV bowl,6,,BOWL-1,,draft\nCSV fixed,3,,,,\n");
   expect((await expectRun(["products", "import", csv, "--json"], 0)).stdout).toContain('"created": 1');
   const listed = JSON.parse((await expectRun(["products", "list", "--json"], 0)).stdout) as { name: string }[];
-  expect(listed.map((p) => p.name).sort()).toEqual(["CLI lamp", "CSV bowl", "CSV fixed", "CSV mug"]);
+  expect(listed.map((p) => p.name).sort()).toEqual(["CLI lamp", "CSV bowl", "CSV fixed", "CSV mug", "Packed lamp"]);
 
   // Usage from NDJSON: per-line errors, batches, a replay counts as duplicate.
   const ndjson = path.join(work, "usage.ndjson");

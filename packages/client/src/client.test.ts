@@ -106,6 +106,7 @@ describe("createSoukClient", () => {
     const error = await caught(souk.catalog.createProduct.mutate({ tenantSlug: shop.slug, name: "", price: "cheap" }));
     expect(error.code).toBe("BAD_REQUEST");
     expect(error.fieldErrors).toEqual({ name: ["Enter a name"], price: ["Enter a price like 12.500"] });
+    expect(error.message).toBe("name: Enter a name; price: Enter a price like 12.500");
     const unknown = await caught(createSoukClient({ url, apiKey: "souk_nope" }).users.whoami.query());
     expect({ code: unknown.code, status: unknown.status }).toEqual({ code: "UNAUTHORIZED", status: 401 });
     const rest = await caught(createSoukClient({ url, apiKey: "souk_nope" }).ingestUsage([]));

@@ -28,10 +28,10 @@ export class SoukError extends TRPCClientError<AppRouter> {
     this.requestId = opts.requestId;
   }
 
-  /** The message with each field's errors, for a person reading a terminal. */
+  /** For a person reading a terminal: the message, or each field's errors on a line of its own. */
   describe(): string {
     const fields = Object.entries(this.fieldErrors).map(([field, messages]) => `  ${field}: ${messages.join("; ")}`);
-    return [this.message, ...fields].join("\n");
+    return fields.length ? ["Invalid input:", ...fields].join("\n") : this.message;
   }
 
   static fromTRPC(error: TRPCClientError<AppRouter>): SoukError {
@@ -42,7 +42,7 @@ export class SoukError extends TRPCClientError<AppRouter> {
     if (!data.code) {
       return new SoukError(error.message, { code: response ? `HTTP_${response.status}` : "NETWORK_ERROR", status: response?.status ?? null, requestId, cause: error });
     }
-    return new SoukError(error.message, { code: data.code, status: data.httpStatus ?? response?.status ?? null, fieldErrors: data.fieldErrors, requestId, cause: error });
+    return new SoukError(inputErrorMessage(error.message), { code: data.code, status: data.httpStatus ?? response?.status ?? null, fieldErrors: data.fieldErrors, requestId, cause: error });
   }
 
   /** A REST route's problem+json answer (RFC 9457) as a SoukError. */
@@ -50,6 +50,20 @@ export class SoukError extends TRPCClientError<AppRouter> {
     const requestId = response.headers.get("x-request-id");
     const body = (await response.json().catch(() => null)) as { code?: string; title?: string; fieldErrors?: Record<string, string[]> } | null;
     return new SoukError(body?.title ?? `HTTP ${response.status}`, { code: body?.code ?? `HTTP_${response.status}`, status: response.status, fieldErrors: body?.fieldErrors, requestId });
+  }
+}
+
+/**
+ * tRPC reports a rejected input with zod's issues as JSON in the message; this says them in one
+ * line ("price: Enter a price like 12.500; name: Enter a name") and leaves other messages as they are.
+ */
+function inputErrorMessage(message: string): string {
+  if (!message.startsWith("[")) return message;
+  try {
+    const issues = JSON.parse(message) as { path?: (string | number)[]; message?: string }[];
+    return issues.map((i) => (i.path?.length ? `${i.path.join(".")}: ${i.message}` : String(i.message))).join("; ");
+  } catch {
+    return message;
   }
 }
 
