@@ -22,7 +22,7 @@ const config = [
       "no-restricted-properties": ["error", { object: "process", property: "env", message: "Import env from @/server/env instead." }],
     },
   },
-  { ignores: [".next/**", "node_modules/**", ".data/**", "next-env.d.ts", "test-results/**", "playwright-report/**", "drizzle/**"] },
+  { ignores: [".next/**", "node_modules/**", ".data/**", "next-env.d.ts", "test-results/**", "playwright-report/**", "drizzle/**", "packages/*/dist/**"] },
 ];
 
 export default config;

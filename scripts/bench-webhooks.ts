@@ -106,7 +106,7 @@ async function main(): Promise<number> {
     const caller = createCaller(createApiContext({ userId: owner.id }));
     for (let i = 0; i < TENANTS; i++) {
       const shop = await createTenant({ userId: owner.id }, { name: `Bench ${i}`, slug: `bench-${process.pid}-${i}`, plan: "pro" });
-      const { url: checkoutUrl } = await caller.billing.startCheckout({ tenantSlug: shop.slug, plan: "pro" });
+      const { url: checkoutUrl } = await caller.subscriptions.startCheckout({ tenantSlug: shop.slug, plan: "pro" });
       await fetch(`${checkoutUrl}/pay`, { method: "POST", redirect: "manual" });
     }
     await emulator.waitForWebhooks(30_000);

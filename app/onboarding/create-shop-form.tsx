@@ -26,7 +26,7 @@ export function CreateShopForm({ plans }: { plans: { id: string; name: string; m
   const [slugEdited, setSlugEdited] = useState(false);
   const [plan, setPlan] = useState<PlanChoice>("trial");
   const checkout = useMutation(
-    trpc.billing.startCheckout.mutationOptions({
+    trpc.subscriptions.startCheckout.mutationOptions({
       onSuccess: ({ url }) => window.location.assign(url),
     }),
   );

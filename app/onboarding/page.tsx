@@ -9,7 +9,7 @@ export const metadata: Metadata = { title: "Create your shop" };
 
 export default async function OnboardingPage() {
   await requireUserId("/onboarding");
-  const plans = await (await getServerApi()).billing.plans();
+  const plans = await (await getServerApi()).subscriptions.plans();
   return (
     <div className="flex min-h-dvh flex-col items-center px-4 py-10">
       <Logo />

@@ -54,19 +54,19 @@ export function BillingPanel({
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const overview = useQuery({
-    ...trpc.billing.overview.queryOptions({ tenantSlug }),
+    ...trpc.subscriptions.overview.queryOptions({ tenantSlug }),
     // Webhooks land asynchronously: poll while the state is in motion.
     refetchInterval: (q) => (q.state.data && ["provisioning"].includes(q.state.data.tenant.status) ? 1500 : false),
   });
-  const invoices = useQuery({ ...trpc.billing.invoices.queryOptions({ tenantSlug }), enabled: canManage });
+  const invoices = useQuery({ ...trpc.subscriptions.invoices.queryOptions({ tenantSlug }), enabled: canManage });
   useRefreshOnStatusChange(renderedStatus, overview.data?.tenant.status);
-  const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.billing.pathKey() });
+  const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.subscriptions.pathKey() });
   const [confirming, setConfirming] = useState<null | { kind: "cancel" } | { kind: "change"; plan: PaidPlan; name: string }>(null);
 
-  const checkout = useMutation(trpc.billing.startCheckout.mutationOptions({ onSuccess: ({ url }) => window.location.assign(url) }));
-  const portal = useMutation(trpc.billing.portal.mutationOptions({ onSuccess: ({ url }) => window.location.assign(url) }));
+  const checkout = useMutation(trpc.subscriptions.startCheckout.mutationOptions({ onSuccess: ({ url }) => window.location.assign(url) }));
+  const portal = useMutation(trpc.subscriptions.portal.mutationOptions({ onSuccess: ({ url }) => window.location.assign(url) }));
   const changePlan = useMutation(
-    trpc.billing.changePlan.mutationOptions({
+    trpc.subscriptions.changePlan.mutationOptions({
       onSuccess: () => {
         toast.success("Plan changed. The difference is prorated on your next invoice.");
         setConfirming(null);
@@ -75,7 +75,7 @@ export function BillingPanel({
     }),
   );
   const cancel = useMutation(
-    trpc.billing.setCancelAtPeriodEnd.mutationOptions({
+    trpc.subscriptions.setCancelAtPeriodEnd.mutationOptions({
       onSuccess: (_d, v) => {
         toast.success(v.cancel ? "Your subscription will end at the end of the period." : "Your subscription will renew.");
         setConfirming(null);
@@ -83,7 +83,7 @@ export function BillingPanel({
       },
     }),
   );
-  const retry = useMutation(trpc.billing.retryProvisioning.mutationOptions({ onSuccess: () => void refresh() }));
+  const retry = useMutation(trpc.subscriptions.retryProvisioning.mutationOptions({ onSuccess: () => void refresh() }));
   const mutationError = [checkout, portal, changePlan, cancel, retry].find((m) => m.error)?.error;
 
   if (overview.isPending) {

@@ -13,7 +13,7 @@ import { useRefreshOnStatusChange } from "./use-refresh-on-status-change";
 export function CheckoutSuccess({ tenantSlug, renderedStatus }: { tenantSlug: string; renderedStatus: string }) {
   const trpc = useTRPC();
   const overview = useQuery({
-    ...trpc.billing.overview.queryOptions({ tenantSlug }),
+    ...trpc.subscriptions.overview.queryOptions({ tenantSlug }),
     refetchInterval: (q) => {
       const d = q.state.data;
       const settled = d && d.tenant.status !== "pending" && d.tenant.status !== "provisioning" && d.subscription?.status === "active";

@@ -1,6 +1,18 @@
+import { z } from "zod";
 import { apiKeyScopes } from "@/server/domain/api-keys";
-import { MAX_BODY_BYTES, MAX_EVENTS_PER_BATCH } from "@/server/domain/usage/ingest";
-import { metricIds } from "@/server/domain/usage/metrics";
+import { ingestResultSchema, MAX_BODY_BYTES, MAX_EVENTS_PER_BATCH, problemSchema, usageBatchSchema, usageEventSchema } from "@/server/domain/usage/ingest-schema";
+
+/** The named schemas, generated from the zod schemas of the REST contract (JSON Schema 2020-12, as OpenAPI 3.1 uses). */
+function componentSchemas(): Record<string, Record<string, unknown>> {
+  const registry = z.registry<{ id: string }>();
+  registry.add(usageEventSchema, { id: "UsageEvent" });
+  registry.add(usageBatchSchema, { id: "UsageBatch" });
+  registry.add(ingestResultSchema, { id: "IngestResult" });
+  registry.add(problemSchema, { id: "Problem" });
+  const { schemas } = z.toJSONSchema(registry, { uri: (id) => `#/components/schemas/${id}` });
+  // Each schema sits inside the document: its own $schema and $id would only confuse resolvers.
+  return Object.fromEntries(Object.entries(schemas).map(([id, { $schema: _s, $id: _i, ...schema }]) => [id, schema]));
+}
 
 const problemResponse = (description: string) => ({ description, content: { "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" } } } });
 
@@ -34,47 +46,7 @@ export function openApiDocument(serverUrl: string) {
     },
     components: {
       securitySchemes: { bearer: { type: "http", scheme: "bearer", description: `Scopes: ${apiKeyScopes.join(", ")}` } },
-      schemas: {
-        UsageEvent: {
-          type: "object",
-          required: ["metric", "quantity", "occurredAt", "idempotencyKey"],
-          properties: {
-            shop: { type: "string", description: "Shop slug or id (platform keys; a shop key may only name its own shop)" },
-            metric: { type: "string", enum: metricIds },
-            quantity: { oneOf: [{ type: "string", pattern: "^\\d{1,14}(\\.\\d{1,6})?$" }, { type: "number", minimum: 0 }], description: "Exact decimal; whole numbers for counted metrics" },
-            occurredAt: { type: "string", format: "date-time" },
-            idempotencyKey: { type: "string", minLength: 1, maxLength: 200 },
-          },
-        },
-        UsageBatch: { type: "object", required: ["events"], properties: { events: { type: "array", minItems: 1, maxItems: MAX_EVENTS_PER_BATCH, items: { $ref: "#/components/schemas/UsageEvent" } } } },
-        IngestResult: {
-          type: "object",
-          required: ["accepted", "duplicate", "rejected", "errors"],
-          properties: {
-            accepted: { type: "integer" },
-            duplicate: { type: "integer" },
-            rejected: { type: "integer" },
-            errors: {
-              type: "array",
-              items: {
-                type: "object",
-                required: ["index", "code", "message"],
-                properties: {
-                  index: { type: "integer", description: "Position in `events`" },
-                  idempotencyKey: { type: ["string", "null"] },
-                  code: { type: "string", enum: ["invalid_event", "invalid_idempotency_key", "unknown_metric", "invalid_quantity", "negative_quantity", "invalid_time", "unknown_shop", "forbidden_shop", "future_time", "too_old", "period_closed"] },
-                  message: { type: "string" },
-                },
-              },
-            },
-          },
-        },
-        Problem: {
-          type: "object",
-          required: ["status", "code", "title"],
-          properties: { type: { type: "string" }, title: { type: "string" }, status: { type: "integer" }, code: { type: "string" }, fieldErrors: { type: "object" } },
-        },
-      },
+      schemas: componentSchemas(),
     },
   };
 }

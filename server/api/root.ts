@@ -1,6 +1,6 @@
 import { createCallerFactory, createTRPCRouter } from "./trpc";
 import { tenantsRouter } from "./routers/tenants";
-import { billingRouter } from "./routers/billing";
+import { subscriptionsRouter } from "./routers/subscriptions";
 import { usersRouter } from "./routers/users";
 import { catalogRouter } from "./routers/catalog";
 import { mediaRouter } from "./routers/media";
@@ -8,7 +8,6 @@ import { storefrontRouter } from "./routers/storefront";
 import { apiKeysRouter } from "./routers/api-keys";
 import { usageRouter } from "./routers/usage";
 import { billingRunsRouter } from "./routers/billing-runs";
-import { usageStatementsRouter } from "./routers/usage-statements";
 import { teamRouter } from "./routers/team";
 import { adminRouter } from "./routers/admin";
 import { impersonationRouter } from "./routers/impersonation";
@@ -16,14 +15,13 @@ import { impersonationRouter } from "./routers/impersonation";
 export const appRouter = createTRPCRouter({
   users: usersRouter,
   tenants: tenantsRouter,
-  billing: billingRouter,
+  subscriptions: subscriptionsRouter,
   catalog: catalogRouter,
   media: mediaRouter,
   storefront: storefrontRouter,
   usage: usageRouter,
   apiKeys: apiKeysRouter,
   billingRuns: billingRunsRouter,
-  usageStatements: usageStatementsRouter,
   team: teamRouter,
   admin: adminRouter,
   impersonation: impersonationRouter,

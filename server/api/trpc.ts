@@ -189,10 +189,48 @@ async function resolveTenantCaller(ctx: ApiContext, slug: string): Promise<{ ten
   return { ...membership, userId: ctx.userId };
 }
 
-export const platformAdminProcedure = authedProcedure.use(async ({ ctx, next }) => {
+/**
+ * Platform administration: a signed-in platform admin (never while impersonating), or a platform
+ * service key with the admin scope (the operator's CLI), acting with no user.
+ */
+export const platformAdminProcedure = publicProcedure.use(async ({ ctx, next }) => {
+  if (ctx.apiKeyFailure) throw unauthorized(ctx);
+  if (ctx.apiKey) {
+    if (ctx.apiKey.kind === "platform" && ctx.apiKey.scopes.includes("admin")) return next({ ctx: { ...ctx, userId: null } });
+    throw new TRPCError({ code: "FORBIDDEN", message: "Platform administrators only: use a platform key with the admin scope." });
+  }
+  if (!ctx.userId) throw unauthorized(ctx);
   const user = await getUser(ctx.userId);
   if (!user?.isPlatformAdmin || ctx.impersonatorUserId) {
     throw new TRPCError({ code: "FORBIDDEN", message: "Platform administrators only" });
   }
-  return next();
+  return next({ ctx: { ...ctx, userId: ctx.userId } });
+});
+
+/**
+ * A platform admin in person (a session, never a key, never while impersonating): for decisions
+ * about people (disabling an account, impersonating one), which no service should make.
+ */
+export const platformAdminUserProcedure = platformAdminProcedure.use(({ ctx, next }) => {
+  if (!ctx.userId) throw new TRPCError({ code: "FORBIDDEN", message: "Only a platform admin signed in in person can do this, not an API key." });
+  return next({ ctx: { ...ctx, userId: ctx.userId } });
+});
+
+/** Who the caller is: a signed-in user, a shop key (with its shop) or a platform key. */
+export type Caller =
+  | { kind: "user"; userId: string }
+  | { kind: "shop_key"; tenantSlug: string; scopes: ApiPrincipal["scopes"] }
+  | { kind: "platform_key"; scopes: ApiPrincipal["scopes"] };
+
+export const callerProcedure = publicProcedure.use(async ({ ctx, next }) => {
+  if (ctx.apiKeyFailure) throw unauthorized(ctx);
+  const caller: Caller | null = ctx.apiKey
+    ? ctx.apiKey.kind === "shop"
+      ? { kind: "shop_key", tenantSlug: ctx.apiKey.tenantSlug ?? "", scopes: ctx.apiKey.scopes }
+      : { kind: "platform_key", scopes: ctx.apiKey.scopes }
+    : ctx.userId
+      ? { kind: "user", userId: ctx.userId }
+      : null;
+  if (!caller) throw unauthorized(ctx);
+  return next({ ctx: { ...ctx, caller } });
 });

@@ -40,7 +40,7 @@ describe("one connection per request, bounded waits (pool of 2)", () => {
     const owners = await Promise.all(Array.from({ length: 10 }, (_, i) => makeUser(`Owner ${i}`)));
     const shops = [];
     for (const owner of owners) shops.push({ owner, shop: await makeTenant(owner, "Pool Shop") });
-    const all = Promise.allSettled(shops.map(({ owner, shop }) => callerFor(owner.id).billing.startCheckout({ tenantSlug: shop.slug, plan: "pro" })));
+    const all = Promise.allSettled(shops.map(({ owner, shop }) => callerFor(owner.id).subscriptions.startCheckout({ tenantSlug: shop.slug, plan: "pro" })));
     const results = await withinMs(25_000, all);
     expect(results).not.toBe("hung");
     if (results === "hung") return;

@@ -131,7 +131,11 @@ const reason = text().trim().min(3, "Give a reason (at least 3 characters)").max
 export const tenantActionInput = z.object({ tenantId: z.uuid(), reason });
 export type TenantActionInput = z.output<typeof tenantActionInput>;
 
-type AdminActor = Actor & { userId: string };
+/** A platform admin (userId), or a platform key with the admin scope (no user: the CLI, the operator's services). */
+type AdminActor = Actor & { apiKey?: { keyId: string } | null };
+
+/** The cause written to the lifecycle log: which admin, or which platform key. */
+const causeOf = (actor: AdminActor) => (actor.userId ? `admin:${actor.userId}` : `platform-key:${actor.apiKey?.keyId ?? "unknown"}`);
 
 /** A lifecycle change asked by an admin: the transition's audit row names the admin, the cause and the reason. */
 async function adminTransition(actor: AdminActor, input: TenantActionInput, to: "suspended" | "active" | "deleted", from: string[], refusal: string) {
@@ -141,7 +145,7 @@ async function adminTransition(actor: AdminActor, input: TenantActionInput, to: 
     if (!from.includes(row.status)) throw new DomainError("precondition_failed", `${refusal} (it is ${row.status}).`);
     const detail: Record<string, unknown> = { reason: input.reason };
     if (to === "deleted") detail.retentionDays = env.TENANT_RETENTION_DAYS;
-    return transitionTenant(tx, input.tenantId, to, `admin:${actor.userId}`, detail, actor);
+    return transitionTenant(tx, input.tenantId, to, causeOf(actor), detail, actor);
   });
 }
 
@@ -169,6 +173,6 @@ export async function deleteTenant(actor: AdminActor, input: TenantActionInput) 
 
 /** Queues provisioning again for a failed shop, audited with the admin as actor. */
 export async function retryTenantProvisioning(actor: AdminActor, input: TenantActionInput) {
-  await retryProvisioning(input.tenantId, `admin:${actor.userId}`, { actor, metadata: { reason: input.reason } });
+  await retryProvisioning(input.tenantId, causeOf(actor), { actor, metadata: { reason: input.reason } });
   return { queued: true };
 }

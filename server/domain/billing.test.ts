@@ -46,7 +46,7 @@ async function subscriptionRow(id: string) {
 async function activePaidShop(plan: "starter" | "pro" | "museum" = "pro") {
   const owner = await makeUser("Owner");
   const shop = await createTenant({ userId: owner.id }, { name: "Paid", slug: `shop-${uniqueSuffix()}`, plan });
-  const { url } = await callerFor(owner.id).billing.startCheckout({ tenantSlug: shop.slug, plan });
+  const { url } = await callerFor(owner.id).subscriptions.startCheckout({ tenantSlug: shop.slug, plan });
   expect(await h.clickCheckout(url, "pay")).toBe(303);
   await h.settle();
   return { owner, shop, caller: callerFor(owner.id) };
@@ -79,7 +79,7 @@ describe("sign-up flow", () => {
     const owner = await makeUser();
     const shop = await createTenant({ userId: owner.id }, { name: "Later", slug: `shop-${uniqueSuffix()}`, plan: "museum" });
     expect(shop.status).toBe("pending");
-    const overview = await callerFor(owner.id).billing.overview({ tenantSlug: shop.slug });
+    const overview = await callerFor(owner.id).subscriptions.overview({ tenantSlug: shop.slug });
     expect(overview).toMatchObject({ tenant: { status: "pending", plan: "trial" }, subscription: null });
   });
 });
@@ -102,7 +102,7 @@ describe("provisioning failure and retry", () => {
     expect((await tenantRow(shop.id)).status).toBe("failed");
 
     // Resumed (as the retry job does, here with the same steps): finished steps are not repeated.
-    await callerFor(owner.id).billing.retryProvisioning({ tenantSlug: shop.slug });
+    await callerFor(owner.id).subscriptions.retryProvisioning({ tenantSlug: shop.slug });
     expect(await provisionTenant(shop.id, "test", steps)).toBe("active");
     expect(firstRuns).toBe(1);
     const firstLogs = await db.select().from(provisioningLogs).where(and(eq(provisioningLogs.tenantId, shop.id), eq(provisioningLogs.step, "first")));
@@ -110,7 +110,7 @@ describe("provisioning failure and retry", () => {
     // The queued retry job finds the shop active and leaves it so.
     await runDueJobs();
     expect((await tenantRow(shop.id)).status).toBe("active");
-    expect(await codeOf(callerFor(owner.id).billing.retryProvisioning({ tenantSlug: shop.slug }))).toBe("PRECONDITION_FAILED");
+    expect(await codeOf(callerFor(owner.id).subscriptions.retryProvisioning({ tenantSlug: shop.slug }))).toBe("PRECONDITION_FAILED");
   });
 });
 
@@ -146,7 +146,7 @@ describe("payment trouble", () => {
   it("a suspended shop may still open billing (pay) but not change other things", async () => {
     const { shop, caller } = await activePaidShop("starter");
     await db.update(tenants).set({ status: "suspended" }).where(eq(tenants.id, shop.id));
-    expect(await codeOf(caller.billing.portal({ tenantSlug: shop.slug }))).toBe("OK");
+    expect(await codeOf(caller.subscriptions.portal({ tenantSlug: shop.slug }))).toBe("OK");
     expect(await codeOf(caller.tenants.updateSettings({ tenantSlug: shop.slug, name: "Nope" }))).toBe("PRECONDITION_FAILED");
   });
 });
@@ -154,14 +154,14 @@ describe("payment trouble", () => {
 describe("plan changes", () => {
   it("upgrades and downgrades with the new plan applied at once", async () => {
     const { shop, caller } = await activePaidShop("starter");
-    await caller.billing.changePlan({ tenantSlug: shop.slug, plan: "museum" });
+    await caller.subscriptions.changePlan({ tenantSlug: shop.slug, plan: "museum" });
     expect((await tenantRow(shop.id)).plan).toBe("museum");
-    await caller.billing.changePlan({ tenantSlug: shop.slug, plan: "pro" });
+    await caller.subscriptions.changePlan({ tenantSlug: shop.slug, plan: "pro" });
     await h.settle();
     expect((await tenantRow(shop.id)).plan).toBe("pro");
     expect(await subscriptionRow(shop.id)).toMatchObject({ plan: "pro", status: "active" });
-    expect(await codeOf(caller.billing.changePlan({ tenantSlug: shop.slug, plan: "pro" }))).toBe("CONFLICT");
-    expect(await codeOf(caller.billing.startCheckout({ tenantSlug: shop.slug, plan: "museum" }))).toBe("CONFLICT");
+    expect(await codeOf(caller.subscriptions.changePlan({ tenantSlug: shop.slug, plan: "pro" }))).toBe("CONFLICT");
+    expect(await codeOf(caller.subscriptions.startCheckout({ tenantSlug: shop.slug, plan: "museum" }))).toBe("CONFLICT");
   });
 
   it("subscribes to the plan's price and its metered overage prices, and swaps both on a plan change", async () => {
@@ -181,7 +181,7 @@ describe("plan changes", () => {
       ["souk_pro_monthly_overage_storage_gb_months", "metered", "8", "souk_storage_gb_months"],
       ["souk_pro_monthly_overage_storefront_visits", "metered", "0.1", "souk_storefront_visits"],
     ]);
-    await caller.billing.changePlan({ tenantSlug: shop.slug, plan: "museum" });
+    await caller.subscriptions.changePlan({ tenantSlug: shop.slug, plan: "museum" });
     expect(await items()).toEqual([
       ["souk_museum_monthly", "licensed", "79900", null],
       ["souk_museum_monthly_overage_api_calls", "metered", "0.02", "souk_api_calls"],
@@ -193,11 +193,11 @@ describe("plan changes", () => {
 
   it("cancels at period end, undoes it, and deletes the shop when the period ends", async () => {
     const { shop, caller } = await activePaidShop("pro");
-    await caller.billing.setCancelAtPeriodEnd({ tenantSlug: shop.slug, cancel: true });
+    await caller.subscriptions.setCancelAtPeriodEnd({ tenantSlug: shop.slug, cancel: true });
     expect(await subscriptionRow(shop.id)).toMatchObject({ cancelAtPeriodEnd: true });
-    await caller.billing.setCancelAtPeriodEnd({ tenantSlug: shop.slug, cancel: false });
+    await caller.subscriptions.setCancelAtPeriodEnd({ tenantSlug: shop.slug, cancel: false });
     expect(await subscriptionRow(shop.id)).toMatchObject({ cancelAtPeriodEnd: false });
-    await caller.billing.setCancelAtPeriodEnd({ tenantSlug: shop.slug, cancel: true });
+    await caller.subscriptions.setCancelAtPeriodEnd({ tenantSlug: shop.slug, cancel: true });
     await h.settle();
     h.emu.advanceTime(32 * DAY);
     await h.settle();
@@ -214,9 +214,9 @@ describe("plan changes", () => {
   it("refuses plan changes without a subscription, and bad plans", async () => {
     const owner = await makeUser();
     const shop = await makeTenant(owner);
-    expect(await codeOf(callerFor(owner.id).billing.changePlan({ tenantSlug: shop.slug, plan: "pro" }))).toBe("PRECONDITION_FAILED");
-    expect(await codeOf(callerFor(owner.id).billing.portal({ tenantSlug: shop.slug }))).toBe("PRECONDITION_FAILED");
-    const res = await callOverHttp(owner.id, "billing.startCheckout", { tenantSlug: shop.slug, plan: "trial" }, "mutation");
+    expect(await codeOf(callerFor(owner.id).subscriptions.changePlan({ tenantSlug: shop.slug, plan: "pro" }))).toBe("PRECONDITION_FAILED");
+    expect(await codeOf(callerFor(owner.id).subscriptions.portal({ tenantSlug: shop.slug }))).toBe("PRECONDITION_FAILED");
+    const res = await callOverHttp(owner.id, "subscriptions.startCheckout", { tenantSlug: shop.slug, plan: "trial" }, "mutation");
     expect(res.status).toBe(400);
     expect(errorOf(res.body).data.fieldErrors).toHaveProperty("plan");
     expect(await subscriptionRow(shop.id)).toBeUndefined();
@@ -234,20 +234,20 @@ describe("who may do what", () => {
     const viewer = await makeUser();
     await addMember(shop.id, viewer.id, "viewer");
     for (const call of [
-      () => callerFor(stranger.id).billing.overview({ tenantSlug: shop.slug }),
-      () => callerFor(stranger.id).billing.startCheckout({ tenantSlug: shop.slug, plan: "pro" }),
-      () => callerFor(stranger.id).billing.invoices({ tenantSlug: shop.slug }),
-      () => callerFor(stranger.id).billing.changePlan({ tenantSlug: shop.slug, plan: "pro" }),
-      () => callerFor(stranger.id).billing.setCancelAtPeriodEnd({ tenantSlug: shop.slug, cancel: true }),
-      () => callerFor(stranger.id).billing.portal({ tenantSlug: shop.slug }),
-      () => callerFor(stranger.id).billing.retryProvisioning({ tenantSlug: shop.slug }),
+      () => callerFor(stranger.id).subscriptions.overview({ tenantSlug: shop.slug }),
+      () => callerFor(stranger.id).subscriptions.startCheckout({ tenantSlug: shop.slug, plan: "pro" }),
+      () => callerFor(stranger.id).subscriptions.invoices({ tenantSlug: shop.slug }),
+      () => callerFor(stranger.id).subscriptions.changePlan({ tenantSlug: shop.slug, plan: "pro" }),
+      () => callerFor(stranger.id).subscriptions.setCancelAtPeriodEnd({ tenantSlug: shop.slug, cancel: true }),
+      () => callerFor(stranger.id).subscriptions.portal({ tenantSlug: shop.slug }),
+      () => callerFor(stranger.id).subscriptions.retryProvisioning({ tenantSlug: shop.slug }),
     ]) {
       expect(await codeOf(call())).toBe("NOT_FOUND");
     }
-    expect(await codeOf(callerFor(viewer.id).billing.overview({ tenantSlug: shop.slug }))).toBe("OK");
-    expect(await codeOf(callerFor(member.id).billing.startCheckout({ tenantSlug: shop.slug, plan: "pro" }))).toBe("FORBIDDEN");
-    expect(await codeOf(callerFor(member.id).billing.invoices({ tenantSlug: shop.slug }))).toBe("FORBIDDEN");
-    expect(await codeOf(callerFor(null).billing.overview({ tenantSlug: shop.slug }))).toBe("UNAUTHORIZED");
+    expect(await codeOf(callerFor(viewer.id).subscriptions.overview({ tenantSlug: shop.slug }))).toBe("OK");
+    expect(await codeOf(callerFor(member.id).subscriptions.startCheckout({ tenantSlug: shop.slug, plan: "pro" }))).toBe("FORBIDDEN");
+    expect(await codeOf(callerFor(member.id).subscriptions.invoices({ tenantSlug: shop.slug }))).toBe("FORBIDDEN");
+    expect(await codeOf(callerFor(null).subscriptions.overview({ tenantSlug: shop.slug }))).toBe("UNAUTHORIZED");
     expect(await subscriptionRow(shop.id)).toBeUndefined();
   });
 
@@ -280,10 +280,10 @@ describe("plan limits", () => {
 
   it("shows usage against the plan's limits", async () => {
     const { shop, caller } = await activePaidShop("pro");
-    const overview = await caller.billing.overview({ tenantSlug: shop.slug });
+    const overview = await caller.subscriptions.overview({ tenantSlug: shop.slug });
     expect(overview.plan.id).toBe("pro");
     expect(overview.usage.find((u) => u.limit === "teamMembers")).toMatchObject({ used: 1, max: 20 });
-    const invoices = await caller.billing.invoices({ tenantSlug: shop.slug });
+    const invoices = await caller.subscriptions.invoices({ tenantSlug: shop.slug });
     expect(invoices[0]).toMatchObject({ status: "paid", amountPaid: 19900, currency: "eur" });
   });
 });
@@ -293,8 +293,8 @@ describe("one shop, one subscription", () => {
     const owner = await makeUser();
     const shop = await createTenant({ userId: owner.id }, { name: "Two tabs", slug: `shop-${uniqueSuffix()}`, plan: "starter" });
     const caller = callerFor(owner.id);
-    const first = await caller.billing.startCheckout({ tenantSlug: shop.slug, plan: "starter" });
-    const second = await caller.billing.startCheckout({ tenantSlug: shop.slug, plan: "pro" });
+    const first = await caller.subscriptions.startCheckout({ tenantSlug: shop.slug, plan: "starter" });
+    const second = await caller.subscriptions.startCheckout({ tenantSlug: shop.slug, plan: "pro" });
     const stripe = stripeClient();
     const idOf = (url: string) => url.split("/").pop()!;
     expect((await stripe.checkout.sessions.retrieve(idOf(first.url))).status).toBe("expired");
@@ -312,7 +312,7 @@ describe("one shop, one subscription", () => {
     const owner = await makeUser();
     const shop = await createTenant({ userId: owner.id }, { name: "Two payments", slug: `shop-${uniqueSuffix()}`, plan: "starter" });
     const caller = callerFor(owner.id);
-    const first = await caller.billing.startCheckout({ tenantSlug: shop.slug, plan: "starter" });
+    const first = await caller.subscriptions.startCheckout({ tenantSlug: shop.slug, plan: "starter" });
     const customer = (await subscriptionRow(shop.id))!.stripeCustomerId;
     // A second session for the same customer that the app did not get to expire (started
     // elsewhere at the same moment): both are paid before any webhook is processed.

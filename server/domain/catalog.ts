@@ -68,12 +68,12 @@ export const updateProductInput = z
 export const listProductsInput = z.object({
   search: text().trim().max(100).optional(),
   status: z.enum(["draft", "published", "archived"]).optional(),
-  categoryId: z.uuid().optional(),
-  cursor: text().max(200).nullish(),
-  limit: z.number().int().min(1).max(100).default(25),
+  categoryId: z.uuid("Give the category's id (a UUID)").optional(),
+  cursor: text().max(200, "Pass back the nextCursor of the previous page").nullish(),
+  limit: z.number().int().min(1, "Ask for 1 to 100 products a page").max(100, "Ask for 1 to 100 products a page").default(25),
 });
 
-export const productIdInput = z.object({ id: z.uuid() });
+export const productIdInput = z.object({ id: z.uuid("Give the product's id (a UUID)") });
 export const setProductStatusInput = z.object({ ids: z.array(z.uuid()).min(1).max(500), status: z.enum(["draft", "published", "archived"]) });
 export const reorderInput = z.object({ ids: z.array(z.uuid()).min(1).max(1000) });
 

@@ -27,7 +27,7 @@ afterAll(async () => {
 async function pendingShop(plan: "starter" | "pro" | "museum" = "pro") {
   const owner = await makeUser("Owner");
   const shop = await createTenant({ userId: owner.id }, { name: "Paid Shop", slug: `shop-${uniqueSuffix()}`, plan });
-  const { url } = await callerFor(owner.id).billing.startCheckout({ tenantSlug: shop.slug, plan });
+  const { url } = await callerFor(owner.id).subscriptions.startCheckout({ tenantSlug: shop.slug, plan });
   return { owner, shop, url };
 }
 
@@ -116,7 +116,7 @@ describe("checkout to active", () => {
     expect(await stateOf(shop.id)).toMatchObject({ tenant: "pending", plan: "trial" });
     // A second attempt reuses the customer created the first time.
     const [before] = await db.select().from(subscriptions).where(eq(subscriptions.tenantId, shop.id));
-    const again = await callerFor(owner.id).billing.startCheckout({ tenantSlug: shop.slug, plan: "pro" });
+    const again = await callerFor(owner.id).subscriptions.startCheckout({ tenantSlug: shop.slug, plan: "pro" });
     const [after] = await db.select().from(subscriptions).where(eq(subscriptions.tenantId, shop.id));
     expect(after!.stripeCustomerId).toBe(before!.stripeCustomerId);
     expect(await h.clickCheckout(again.url, "pay")).toBe(303);

@@ -49,7 +49,7 @@ describe("trial length", () => {
     const shop = await makeTenant(owner);
     await setTrialEnd(shop.id, 2.5);
     expect(await callerFor(owner.id).tenants.bySlug({ tenantSlug: shop.slug })).toMatchObject({ trial: { daysLeft: 3, ended: false } });
-    expect((await callerFor(owner.id).billing.overview({ tenantSlug: shop.slug })).trial).toMatchObject({ daysLeft: 3, ended: false });
+    expect((await callerFor(owner.id).subscriptions.overview({ tenantSlug: shop.slug })).trial).toMatchObject({ daysLeft: 3, ended: false });
     await setTrialEnd(shop.id, -0.01);
     expect(await callerFor(owner.id).tenants.bySlug({ tenantSlug: shop.slug })).toMatchObject({ trial: { daysLeft: 0, ended: true } });
   });
@@ -69,7 +69,7 @@ describe("after the trial", () => {
     expect((await tenantRow(shop.id)).name).toBe("Still trying");
     expect(await codeOf(caller.tenants.bySlug({ tenantSlug: shop.slug }))).toBe("OK");
     // The upgrade path stays open.
-    const { url } = await caller.billing.startCheckout({ tenantSlug: shop.slug, plan: "starter" });
+    const { url } = await caller.subscriptions.startCheckout({ tenantSlug: shop.slug, plan: "starter" });
     expect(url).toContain("/checkout/");
   });
 
@@ -93,7 +93,7 @@ describe("after the trial", () => {
     expect((await proxy(new NextRequest(`http://localhost/s/${shop.slug}`))).status).toBe(503);
 
     const caller = callerFor(owner.id);
-    const { url } = await caller.billing.startCheckout({ tenantSlug: shop.slug, plan: "starter" });
+    const { url } = await caller.subscriptions.startCheckout({ tenantSlug: shop.slug, plan: "starter" });
     expect(await h.clickCheckout(url, "pay")).toBe(303);
     await h.settle();
     const paid = await tenantRow(shop.id);

@@ -255,3 +255,15 @@ export async function signOutEverywhere(actor: Actor & { userId: string }): Prom
     await recordAudit(tx, actor, { tenantId: null, action: "user.signed_out_everywhere", targetType: "user", targetId: row.id });
   });
 }
+
+export const grantPlatformAdminInput = z.object({ email: emailInput });
+
+/** Makes an existing user a platform admin: only from the operator's CLI (`souk admin grant`), never by sign-up. */
+export async function grantPlatformAdmin(actor: Actor, input: z.output<typeof grantPlatformAdminInput>): Promise<PublicUser> {
+  return withSystem("grant-platform-admin", async (tx) => {
+    const [row] = await tx.update(users).set({ isPlatformAdmin: true }).where(eq(users.email, input.email)).returning(publicColumns);
+    if (!row) throw new DomainError("not_found", `No user signs in as ${input.email}: they must sign up first.`);
+    await recordAudit(tx, actor, { tenantId: null, action: "user.platform_admin_granted", targetType: "user", targetId: row.id });
+    return row;
+  });
+}

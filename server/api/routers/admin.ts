@@ -1,4 +1,4 @@
-import { createTRPCRouter, platformAdminProcedure } from "@/server/api/trpc";
+import { createTRPCRouter, platformAdminProcedure, platformAdminUserProcedure } from "@/server/api/trpc";
 import { listAudit, listAuditInput } from "@/server/domain/admin-audit";
 import {
   getStripeEvent,
@@ -26,7 +26,11 @@ import {
 import { disableUser, disableUserInput, enableUser, getUserDetail, listUsers, listUsersInput, userIdInput } from "@/server/domain/admin-users";
 import { startImpersonation, startImpersonationInput } from "@/server/domain/impersonation";
 
-/** The operators' console (/admin): platform admins only, never while impersonating (platformAdminProcedure). */
+/**
+ * The operators' console (/admin) and the CLI's operator commands: platform admins (never while
+ * impersonating) or a platform key with the admin scope; decisions about people need the admin
+ * in person (platformAdminUserProcedure).
+ */
 export const adminRouter = createTRPCRouter({
   summary: platformAdminProcedure.query(() => platformSummary()),
   tenants: createTRPCRouter({
@@ -40,9 +44,9 @@ export const adminRouter = createTRPCRouter({
   users: createTRPCRouter({
     list: platformAdminProcedure.input(listUsersInput).query(({ input }) => listUsers(input)),
     get: platformAdminProcedure.input(userIdInput).query(({ input }) => getUserDetail(input)),
-    disable: platformAdminProcedure.input(disableUserInput).mutation(({ ctx, input }) => disableUser(ctx, input)),
-    enable: platformAdminProcedure.input(userIdInput).mutation(({ ctx, input }) => enableUser(ctx, input)),
-    impersonate: platformAdminProcedure.input(startImpersonationInput).mutation(({ ctx, input }) => startImpersonation(ctx, input)),
+    disable: platformAdminUserProcedure.input(disableUserInput).mutation(({ ctx, input }) => disableUser(ctx, input)),
+    enable: platformAdminUserProcedure.input(userIdInput).mutation(({ ctx, input }) => enableUser(ctx, input)),
+    impersonate: platformAdminUserProcedure.input(startImpersonationInput).mutation(({ ctx, input }) => startImpersonation(ctx, input)),
   }),
   stripeEvents: createTRPCRouter({
     list: platformAdminProcedure.input(listStripeEventsInput).query(({ input }) => listStripeEvents(input)),

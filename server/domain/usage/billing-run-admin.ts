@@ -19,7 +19,7 @@ export async function startBillingRun(actor: Actor, input: z.output<typeof start
   if (!period) throw fieldError("period", "Give the period as a month, YYYY-MM");
   if (periodBounds(period).end.getTime() > Date.now()) throw fieldError("period", `${period.slice(0, 7)} has not ended yet`);
   await withSystem("billing-run:queue", (tx) =>
-    enqueueJob(tx, billingRunJob, { period, trigger: `admin:${actor.userId}` }, { jobKey: `billing-run:${period}` }),
+    enqueueJob(tx, billingRunJob, { period, trigger: actor.userId ? `admin:${actor.userId}` : "platform-key" }, { jobKey: `billing-run:${period}` }),
   );
   return { period: period.slice(0, 7), queued: true };
 }

@@ -3,6 +3,7 @@ import { withSystem, withTenant } from "@/server/db/tenancy";
 import type { ApiPrincipal } from "../api-keys";
 import { DomainError } from "../errors";
 import { isMetricId, metricIds, metricRegistry, type MetricId } from "./metrics";
+import { MAX_EVENTS_PER_BATCH, type IngestErrorCode, type IngestEventError, type IngestResult } from "./ingest-schema";
 import { recordUsage, type UsageEventInput, type UsageOutcome } from "./record";
 
 /**
@@ -10,12 +11,7 @@ import { recordUsage, type UsageEventInput, type UsageOutcome } from "./record";
  * to recordUsage in one transaction, the others come back as per-event errors. A shop key
  * records its own shop's events; a platform service key names the shop of each event.
  */
-export const MAX_EVENTS_PER_BATCH = 1_000;
-/** Largest request body; 1,000 events of ordinary size take about 150 KB. */
-export const MAX_BODY_BYTES = 1024 * 1024;
-
-export type IngestEventError = { index: number; idempotencyKey: string | null; code: string; message: string };
-export type IngestResult = { accepted: number; duplicate: number; rejected: number; errors: IngestEventError[] };
+export { MAX_BODY_BYTES, MAX_EVENTS_PER_BATCH, type IngestEventError, type IngestResult } from "./ingest-schema";
 
 type ParsedEvent = { index: number; shop: string | null; metric: MetricId; quantity: string; occurredAt: Date; idempotencyKey: string };
 
@@ -24,7 +20,7 @@ const INTEGER = /^\d{1,14}$/;
 const SHOP_REF = /^[a-z0-9-]{1,63}$|^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** Normalises a quantity to an exact decimal string, or says why it cannot be one. */
-function parseQuantity(value: unknown, metric: MetricId): string | { code: string; message: string } {
+function parseQuantity(value: unknown, metric: MetricId): string | { code: IngestErrorCode; message: string } {
   let text: string;
   if (typeof value === "number") {
     if (!Number.isFinite(value)) return { code: "invalid_quantity", message: "quantity must be a finite number." };
@@ -40,7 +36,7 @@ function parseQuantity(value: unknown, metric: MetricId): string | { code: strin
 }
 
 function parseEvent(raw: unknown, index: number): ParsedEvent | IngestEventError {
-  const fail = (code: string, message: string, key: string | null = null): IngestEventError => ({ index, idempotencyKey: key, code, message });
+  const fail = (code: IngestErrorCode, message: string, key: string | null = null): IngestEventError => ({ index, idempotencyKey: key, code, message });
   if (typeof raw !== "object" || raw === null || Array.isArray(raw)) return fail("invalid_event", "Each event must be an object.");
   const e = raw as Record<string, unknown>;
   const key = typeof e.idempotencyKey === "string" ? e.idempotencyKey : null;

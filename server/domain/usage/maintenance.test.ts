@@ -74,7 +74,7 @@ describe("usage upkeep", () => {
     expect(api.projectedOverageCost).toMatch(/^\d+\.\d{3}$/);
     expect(overview.alerts.map((a) => a.threshold).sort()).toEqual([100, 80]);
     expect(overview.daily.at(-1)!.api_calls).toBe(included * 1.05);
-    const billing = await callerFor(owner.id).billing.overview({ tenantSlug: shop.slug });
+    const billing = await callerFor(owner.id).subscriptions.overview({ tenantSlug: shop.slug });
     expect(billing.usage.find((u) => u.limit === "apiCallsPerMonth")!.used).toBe(included * 1.05);
   });
 });

@@ -12,7 +12,7 @@ export const metadata: Metadata = { title: "Usage statements" };
 export default async function UsageStatementsPage({ params }: PageProps<"/dashboard/[tenant]/usage/statements">) {
   const { tenant: slug } = await params;
   const api = await getServerApi();
-  const statements = await api.usageStatements.list({ tenantSlug: slug }).catch(rethrowForPage);
+  const statements = await api.usage.statements({ tenantSlug: slug }).catch(rethrowForPage);
   return (
     <>
       <PageHeader title="Usage statements" description="One statement per billed month: what you used, what your plan includes, and the overage billed." />

@@ -13,7 +13,7 @@ export const metadata: Metadata = { title: "Usage statement" };
 export default async function UsageStatementPage({ params }: PageProps<"/dashboard/[tenant]/usage/statements/[period]">) {
   const { tenant: slug, period } = await params;
   const api = await getServerApi();
-  const statement = await api.usageStatements.get({ tenantSlug: slug, period }).catch(rethrowForPage);
+  const statement = await api.usage.statement({ tenantSlug: slug, period }).catch(rethrowForPage);
   const unit = (price: string) => formatQuantity(price);
   return (
     <>

@@ -7,7 +7,7 @@ export async function GET(_request: Request, { params }: RouteContext<"/dashboar
   const { tenant, period } = await params;
   const api = await getServerApi();
   try {
-    const statement = await api.usageStatements.get({ tenantSlug: tenant, period });
+    const statement = await api.usage.statement({ tenantSlug: tenant, period });
     return new Response(usageStatementCsv(statement), {
       headers: {
         "content-type": "text/csv; charset=utf-8",

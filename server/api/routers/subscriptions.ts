@@ -16,7 +16,7 @@ import {
 // Stripe, so they hold no transaction: the domain opens short ones around each call.
 const billingAdmin = tenantScopeProcedure({ minRole: "admin", allowWhenSuspended: true });
 
-export const billingRouter = createTRPCRouter({
+export const subscriptionsRouter = createTRPCRouter({
   plans: authedProcedure.query(() => listPlanCatalog()),
   overview: tenantProcedure({ minRole: "viewer" }).query(({ ctx }) => getBillingOverview(ctx.tenantCtx)),
   invoices: tenantScopeProcedure({ minRole: "admin" }).query(({ ctx }) => listTenantInvoices(ctx.tenantScope)),

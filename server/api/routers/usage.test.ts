@@ -27,14 +27,14 @@ beforeAll(async () => {
 });
 afterAll(() => stripe.close());
 
-describe("usageStatements router", () => {
+describe("usage router: statements", () => {
   it("lists and opens the shop's own statement line by line, for any member", async () => {
     const viewer = await makeUser("Viewer");
     await addMember(shop.id, viewer.id, "viewer");
     const api = callerFor(viewer.id);
-    const list = await api.usageStatements.list({ tenantSlug: shop.slug });
+    const list = await api.usage.statements({ tenantSlug: shop.slug });
     expect(list.map((s) => [s.period, s.plan, s.total, s.events])).toEqual([[period, "trial", "0.000", 4]]);
-    const statement = await api.usageStatements.get({ tenantSlug: shop.slug, period: month });
+    const statement = await api.usage.statement({ tenantSlug: shop.slug, period: month });
     expect(statement.tenantId).toBe(shop.id);
     expect(statement.lines.map((l) => [l.metric, l.quantity, l.included, l.billable])).toEqual([
       ["api_calls", "10.000000", "10000.000000", "0.000000"],
@@ -51,9 +51,9 @@ describe("usageStatements router", () => {
 
   it("never shows another shop's statements, and answers a bad or unbilled period clearly", async () => {
     const api = callerFor(owner.id);
-    expect(await codeOf(api.usageStatements.list({ tenantSlug: other.slug }))).toBe("NOT_FOUND");
-    expect((await api.usageStatements.list({ tenantSlug: shop.slug })).every((s) => s.tenantId === shop.id)).toBe(true);
-    expect(await codeOf(api.usageStatements.get({ tenantSlug: shop.slug, period: "2020-01" }))).toBe("NOT_FOUND");
-    expect(await codeOf(api.usageStatements.get({ tenantSlug: shop.slug, period: "13/2026" }))).toBe("BAD_REQUEST");
+    expect(await codeOf(api.usage.statements({ tenantSlug: other.slug }))).toBe("NOT_FOUND");
+    expect((await api.usage.statements({ tenantSlug: shop.slug })).every((s) => s.tenantId === shop.id)).toBe(true);
+    expect(await codeOf(api.usage.statement({ tenantSlug: shop.slug, period: "2020-01" }))).toBe("NOT_FOUND");
+    expect(await codeOf(api.usage.statement({ tenantSlug: shop.slug, period: "13/2026" }))).toBe("BAD_REQUEST");
   });
 });
