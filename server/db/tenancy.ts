@@ -1,10 +1,12 @@
 import { AsyncLocalStorage } from "node:async_hooks";
+import { context, SpanStatusCode, trace } from "@opentelemetry/api";
 import { sql } from "drizzle-orm";
 import type { ReservedSql } from "postgres";
 import { db, sql as pool, type Tx } from "./client";
 import { DatabaseBusyError, NestedDoorError } from "./errors";
 import { env } from "@/server/env";
 import { logger } from "@/server/logger";
+import { metrics, onScrape } from "@/server/observability/metrics";
 
 /**
  * The two doors into the database.
@@ -35,7 +37,7 @@ class Slots {
   private free: number;
   private readonly waiters: { grant: () => void; timer: NodeJS.Timeout }[] = [];
 
-  constructor(size: number) {
+  constructor(private readonly size: number) {
     this.free = size;
   }
 
@@ -59,6 +61,11 @@ class Slots {
     });
   }
 
+  /** Slots held, free and waited for: the pool's use, for metrics. */
+  use() {
+    return { inUse: this.size - this.free, free: this.free, waiting: this.waiters.length, max: this.size };
+  }
+
   private releaser(): () => void {
     let released = false;
     return () => {
@@ -78,6 +85,28 @@ type OpenDoor = { name: string; open: boolean };
 const globalForDoors = globalThis as unknown as { soukDoors?: { slots: Slots; current: AsyncLocalStorage<OpenDoor> } };
 const doors = (globalForDoors.soukDoors ??= { slots: new Slots(env.DATABASE_POOL_SIZE), current: new AsyncLocalStorage<OpenDoor>() });
 
+onScrape("db-pool:app", () => {
+  const use = doors.slots.use();
+  metrics.dbPool.set({ pool: "app", state: "in_use" }, use.inUse);
+  metrics.dbPool.set({ pool: "app", state: "free" }, use.free);
+  metrics.dbPool.set({ pool: "app", state: "waiting" }, use.waiting);
+  metrics.dbPool.set({ pool: "app", state: "max" }, use.max);
+});
+
+const tracer = trace.getTracer("souk");
+
+/**
+ * The span of one door's transaction (a no-op without a tracing SDK). Its statements are events
+ * on it when tracing is on (server/db/client.ts). The span name is the door's kind, never the
+ * tenant id, so names stay few; the purpose and tenant are attributes.
+ */
+function doorSpan(name: string) {
+  const tenant = name.startsWith("tenant:") ? name.slice("tenant:".length) : null;
+  return tracer.startSpan(tenant ? "db withTenant" : "db withSystem", {
+    attributes: { "db.system": "postgresql", ...(tenant ? { "souk.tenant_id": tenant } : { "souk.door": name }) },
+  });
+}
+
 async function openDoor<T>(name: string, run: (tx: Tx) => Promise<T>): Promise<T> {
   const outer = doors.current.getStore();
   // `open` is cleared when the outer transaction ends: work it started and left
@@ -87,15 +116,26 @@ async function openDoor<T>(name: string, run: (tx: Tx) => Promise<T>): Promise<T
     if (!env.isProduction) throw error;
     logger.error({ err: error }, "nested database door");
   }
-  const release = await doors.slots.acquire(env.DATABASE_ACQUIRE_TIMEOUT_MS);
-  const door: OpenDoor = { name, open: true };
+  const span = doorSpan(name);
+  const traced = trace.setSpan(context.active(), span);
   try {
-    // The store is entered inside the callback, not around db.transaction: postgres.js may
-    // start the callback from another request's context when it hands over a connection.
-    return await db.transaction((tx) => doors.current.run(door, () => run(tx)));
+    const release = await doors.slots.acquire(env.DATABASE_ACQUIRE_TIMEOUT_MS);
+    const door: OpenDoor = { name, open: true };
+    try {
+      // The store (and the span's context) is entered inside the callback, not around
+      // db.transaction: postgres.js may start the callback from another request's context
+      // when it hands over a connection.
+      return await db.transaction((tx) => context.with(traced, () => doors.current.run(door, () => run(tx))));
+    } finally {
+      door.open = false;
+      release();
+    }
+  } catch (error) {
+    span.recordException(error instanceof Error ? error : String(error));
+    span.setStatus({ code: SpanStatusCode.ERROR });
+    throw error;
   } finally {
-    door.open = false;
-    release();
+    span.end();
   }
 }
 

@@ -5,8 +5,13 @@
 import { run } from "graphile-worker";
 import { env } from "@/server/env";
 import { logger } from "@/server/logger";
+import { startMetricsServer } from "@/server/observability/metrics-server";
+import { startTracing } from "@/server/observability/tracing";
 import { cronItems, taskList } from "./index";
+import { watchJobs } from "./job-metrics";
 import { workerLogger } from "./worker-logger";
+
+const stopTracing = await startTracing(env, "souk-worker");
 
 const runner = await run({
   connectionString: env.DATABASE_URL,
@@ -30,11 +35,17 @@ const runner = await run({
     },
   },
 });
-logger.info({ concurrency: env.WORKER_CONCURRENCY }, "worker started");
+watchJobs(runner);
+// Its own port, guarded by the same token as the web app's /api/metrics; off without both.
+const metricsServer =
+  env.WORKER_METRICS_PORT && env.METRICS_TOKEN ? await startMetricsServer({ host: env.WORKER_METRICS_HOST, port: env.WORKER_METRICS_PORT, token: env.METRICS_TOKEN }) : null;
+logger.info({ concurrency: env.WORKER_CONCURRENCY, metrics: metricsServer?.url }, "worker started");
 
 async function stop(signal: string) {
   logger.info({ signal }, "worker stopping");
   await runner.stop();
+  await metricsServer?.close();
+  await stopTracing();
   process.exit(0);
 }
 process.on("SIGINT", () => void stop("SIGINT"));

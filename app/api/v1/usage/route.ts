@@ -1,17 +1,14 @@
 import { authenticateRequest, problem, problemFromError, readBodyLimited } from "@/server/api/rest";
 import { ingestUsage, MAX_BODY_BYTES } from "@/server/domain/usage/ingest";
+import { instrumentRoute } from "@/server/observability/http";
 
 /**
  * Batched usage ingestion: up to 1,000 events per request, with a shop key (its own events) or a
  * platform service key (events name their shop), both with the usage:write scope. Answers 200
  * with counts and per-event errors; see GET /api/v1/openapi.json.
  */
-export async function POST(request: Request) {
-  // The proxy does not run for this route (see proxy.ts), so the request id is set here.
-  const response = await ingest(request);
-  response.headers.set("x-request-id", request.headers.get("x-request-id") ?? crypto.randomUUID());
-  return response;
-}
+// The proxy does not run for this route (see proxy.ts): instrumentRoute sets the request id.
+export const POST = instrumentRoute("/api/v1/usage", ingest);
 
 async function ingest(request: Request): Promise<Response> {
   const principal = await authenticateRequest(request, "usage:write");
