@@ -14,13 +14,15 @@ import { runWithRequestContext } from "./request-context";
  * is (tRPC, REST ingestion, webhooks, health), and tRPC procedures get their own error series.
  * Pages are not counted here.
  */
-export function instrumentRoute<Req extends Request, Args extends unknown[]>(route: string, handler: (req: Req, ...rest: Args) => Response | Promise<Response>) {
-  return async (req: Req, ...rest: Args): Promise<Response> => {
+export function instrumentRoute<Req extends Request, Args extends unknown[], Res extends Response | void>(route: string, handler: (req: Req, ...rest: Args) => Res | Promise<Res>) {
+  return async (req: Req, ...rest: Args): Promise<Res> => {
     const started = performance.now();
     const requestId = requestIdFrom(req.headers.get("x-request-id"));
     let status = 500;
     try {
       const response = await runWithRequestContext({ requestId }, () => handler(req, ...rest));
+      // (Auth.js's handler type allows no answer; Next.js then answers 500 itself.)
+      if (!response) return response;
       status = response.status;
       // Routes the proxy skips (webhooks, usage ingestion) get the id here. Some answers
       // (redirects) have immutable headers; they keep what they have.
