@@ -36,7 +36,8 @@ test("the metrics route refuses without the token and, with it, shows the traffi
   // 1. Plain route handlers, a signed-in tRPC query, and one refused for want of a session.
   expect((await request.get("/api/health")).status()).toBe(200);
   expect((await page.request.get("/api/trpc/tenants.listMine")).status()).toBe(200);
-  const anonymous = await newRequest.newContext({ baseURL: test.info().project.use.baseURL });
+  // A context of its own, with the owner's session cookie explicitly left out (it would inherit it).
+  const anonymous = await newRequest.newContext({ baseURL: test.info().project.use.baseURL, storageState: { cookies: [], origins: [] } });
   expect((await anonymous.get("/api/trpc/tenants.listMine")).status()).toBe(401);
   await anonymous.dispose();
 
