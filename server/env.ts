@@ -90,6 +90,20 @@ const schema = z
     USAGE_RETENTION_MONTHS: z.coerce.number().int().min(1).max(120).default(13),
     // Account mail (verification, password reset, sign-ups) one client address may cause per hour.
     MAIL_RATE_LIMIT_PER_CLIENT_PER_HOUR: z.coerce.number().int().min(1).default(20),
+    // Request rate limits (server/rate-limit.ts). State lives in Redis when REDIS_URL is set, else
+    // in PostgreSQL (table rate_limits); either way every web instance shares it.
+    REDIS_URL: optional.refine((v) => !v || /^rediss?:\/\/./.test(v), "REDIS_URL must be a redis:// or rediss:// URL"),
+    // Length of every rate-limit window in seconds; the limits below and the plans' API rates are per window.
+    RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+    // Requests one client address may make to sign-in, sign-up and password-reset per window.
+    RATE_LIMIT_AUTH_PER_MINUTE: z.coerce.number().int().min(1).default(30),
+    // Storefront visit beacons one client address may send per window, whatever the shop.
+    RATE_LIMIT_BEACON_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+    // Requests one platform service key may make per window (shop keys follow their shop's plan).
+    RATE_LIMIT_PLATFORM_KEY_PER_MINUTE: z.coerce.number().int().min(1).default(6000),
+    // Longest wait for the rate-limit store; past it (or on an error) the request is counted by this
+    // process alone, in memory, and a warning is logged.
+    RATE_LIMIT_STORE_TIMEOUT_MS: z.coerce.number().int().min(1).max(10_000).default(500),
     // Media. No S3_ENDPOINT: AWS S3 itself; `npm run dev` and the tests start s3rver and set it.
     S3_ENDPOINT: optional,
     S3_BUCKET: z.string().default("souk-media"),

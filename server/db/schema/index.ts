@@ -8,3 +8,5 @@ export * from "./catalog";
 export * from "./usage";
 export * from "./api-keys";
 export * from "./billing-runs";
+export * from "./team";
+export * from "./rate-limits";
