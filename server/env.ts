@@ -58,6 +58,18 @@ const schema = z
     // Unset for `next start` (tests, benchmarks), which does not run a standalone build.
     NEXT_OUTPUT: z.enum(["standalone"]).optional(),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+    // Observability. Bearer token for GET /api/metrics and the worker's metrics port; unset: both off.
+    METRICS_TOKEN: optional.pipe(z.string().min(16, "METRICS_TOKEN must be at least 16 characters (openssl rand -hex 24)").optional()),
+    // The worker serves its own metrics (GET /metrics, same token) on this port when set.
+    WORKER_METRICS_PORT: z.coerce.number().int().min(1).max(65_535).optional(),
+    // Where that port listens: loopback by default; 0.0.0.0 in a container Prometheus scrapes.
+    WORKER_METRICS_HOST: z.string().default("127.0.0.1"),
+    // OpenTelemetry traces: exported over OTLP/HTTP when the endpoint is set (the exporter reads the
+    // standard OTEL_* variables itself), or printed when OTEL_TRACES_EXPORTER=console; otherwise
+    // no tracing SDK is loaded at all.
+    OTEL_EXPORTER_OTLP_ENDPOINT: optional.pipe(z.url().optional()),
+    OTEL_TRACES_EXPORTER: z.enum(["otlp", "console", "none"]).optional(),
+    OTEL_SERVICE_NAME: optional,
     // Billing. No STRIPE_SECRET_KEY: the SDK talks to the local emulator at STRIPE_API_BASE.
     STRIPE_SECRET_KEY: optional,
     STRIPE_WEBHOOK_SECRET: z.string().default(EMULATOR_WEBHOOK_SECRET),
@@ -141,6 +153,8 @@ const schema = z
   .transform((e) => ({
     ...e,
     isProduction: e.NODE_ENV === "production",
+    // Which span exporter, if any: console when asked for; OTLP when asked for or an endpoint is set.
+    tracesExporter: e.OTEL_TRACES_EXPORTER === "console" ? ("console" as const) : e.OTEL_TRACES_EXPORTER !== "none" && e.OTEL_EXPORTER_OTLP_ENDPOINT ? ("otlp" as const) : null,
     // gzip in Node costs CPU on every response; turn it off when a reverse proxy or CDN compresses.
     HTTP_COMPRESSION: e.HTTP_COMPRESSION ?? true,
     // Captured mail is readable at /dev/mailbox: on by default only outside production.

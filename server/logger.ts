@@ -1,5 +1,7 @@
+import { isSpanContextValid, trace } from "@opentelemetry/api";
 import pino, { type DestinationStream } from "pino";
 import { env } from "@/server/env";
+import { currentRequestContext } from "@/server/observability/request-context";
 
 /**
  * Field names that hold secrets: passwords, tokens (session, reset, OAuth, API), keys,
@@ -48,11 +50,33 @@ export const redactPaths = secretFields.flatMap((field) =>
   ["", "*", "*.*", "*.*.*"].map((prefix) => `${prefix}${segment(field)}`.replace(/^\./, "")),
 );
 
+/**
+ * Fields every line gets from where it is logged: the request (or job) it belongs to, and the
+ * trace and span ids when tracing is on, so a log line leads to its trace. A field the call
+ * passes itself wins (pino writes the mixin's first).
+ */
+function contextFields(): Record<string, string> {
+  const fields: Record<string, string> = {};
+  const context = currentRequestContext();
+  if (context) {
+    fields.requestId = context.requestId;
+    if (context.job) fields.job = context.job;
+    if (context.jobId) fields.jobId = context.jobId;
+  }
+  const span = trace.getActiveSpan()?.spanContext();
+  if (span && isSpanContextValid(span)) {
+    fields.traceId = span.traceId;
+    fields.spanId = span.spanId;
+  }
+  return fields;
+}
+
 export function createLogger(destination?: DestinationStream) {
   const options = {
     level: env.LOG_LEVEL,
     base: { service: "souk" },
     redact: { paths: redactPaths, censor: "[redacted]" },
+    mixin: contextFields,
   };
   return destination ? pino(options, destination) : pino(options);
 }

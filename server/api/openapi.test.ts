@@ -13,7 +13,7 @@ const post = (body: unknown, key?: string) =>
 
 describe("GET /api/v1/openapi.json", () => {
   it("serves a valid OpenAPI 3.1 document whose schemas come from the zod contract", async () => {
-    const res = GET();
+    const res = await GET(new Request("http://localhost/api/v1/openapi.json"));
     expect(res.status).toBe(200);
     const doc = (await res.json()) as ReturnType<typeof openApiDocument>;
     const result = await new Validator().validate(doc);

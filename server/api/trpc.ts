@@ -1,3 +1,4 @@
+import { SpanStatusCode, trace } from "@opentelemetry/api";
 import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
 import { z, ZodError } from "zod";
@@ -12,6 +13,8 @@ import { countApiCall } from "@/server/usage/api-call-meter";
 import { getUser } from "@/server/domain/users";
 import { requestIdFrom } from "@/lib/request-id";
 import { logger } from "@/server/logger";
+import { metrics } from "@/server/observability/metrics";
+import { currentRequestContext, runWithRequestContext } from "@/server/observability/request-context";
 import { internalErrorMessage, toTRPCError } from "./errors";
 import { text } from "@/server/domain/text";
 
@@ -67,17 +70,34 @@ const t = initTRPC.context<ApiContext>().create({
 export const createCallerFactory = t.createCallerFactory;
 export const createTRPCRouter = t.router;
 
-/** Maps domain errors to tRPC codes and logs unexpected failures (with the request id). */
-const errorMapping = t.middleware(async ({ ctx, path, type, next }) => {
-  const result = await next();
-  if (!result.ok) {
-    const mapped = toTRPCError(result.error.cause ?? result.error);
-    if (mapped instanceof TRPCError) throw mapped;
-    if (result.error.code === "INTERNAL_SERVER_ERROR") {
-      logger.error({ err: result.error.cause ?? result.error, path, type, requestId: ctx.requestId }, "procedure failed");
-    }
-  }
-  return result;
+const tracer = trace.getTracer("souk");
+
+/**
+ * Maps domain errors to tRPC codes and logs unexpected failures (with the request id). Each call
+ * is a span (a no-op without a tracing SDK), failures are counted by code, and a call made
+ * without a request context (a Server Component's caller) runs in one with its request id.
+ */
+const errorMapping = t.middleware(({ ctx, path, type, next }) => {
+  const call = () =>
+    tracer.startActiveSpan(`trpc ${type} ${path}`, { attributes: { "rpc.system": "trpc", "rpc.method": path } }, async (span) => {
+      try {
+        const result = await next();
+        if (result.ok) return result;
+        const mapped = toTRPCError(result.error.cause ?? result.error);
+        const code = mapped instanceof TRPCError ? mapped.code : result.error.code;
+        metrics.trpcErrors.inc({ procedure: path, type, code });
+        span.setAttribute("rpc.trpc.error_code", code);
+        if (mapped instanceof TRPCError) throw mapped;
+        if (code === "INTERNAL_SERVER_ERROR") {
+          span.setStatus({ code: SpanStatusCode.ERROR });
+          logger.error({ err: result.error.cause ?? result.error, path, type, requestId: ctx.requestId }, "procedure failed");
+        }
+        return result;
+      } finally {
+        span.end();
+      }
+    });
+  return currentRequestContext() ? call() : runWithRequestContext({ requestId: ctx.requestId }, call);
 });
 
 export const publicProcedure = t.procedure.use(errorMapping);

@@ -1,4 +1,6 @@
+import { trace } from "@opentelemetry/api";
 import { drizzle } from "drizzle-orm/postgres-js";
+import type { Logger } from "drizzle-orm/logger";
 import postgres from "postgres";
 import { env } from "@/server/env";
 import * as schema from "./schema";
@@ -17,8 +19,19 @@ function createClient() {
     backoff: (retries: number) => Math.min(0.05 * retries, 0.5),
     connection: { application_name: "souk", statement_timeout: env.DATABASE_STATEMENT_TIMEOUT_MS },
   });
-  return { sql, db: drizzle(sql, { schema, casing: "snake_case" }) };
+  return { sql, db: drizzle(sql, { schema, casing: "snake_case", logger: env.tracesExporter ? queryEvents : undefined }) };
 }
+
+/**
+ * With tracing on, each statement is an event on the active span (the database door's, see
+ * server/db/tenancy.ts), with its SQL text and never its parameters. postgres.js has no
+ * OpenTelemetry instrumentation, and the door's span already times the transaction.
+ */
+const queryEvents: Logger = {
+  logQuery(query) {
+    trace.getActiveSpan()?.addEvent("db.query", { "db.statement": query.length > 2000 ? `${query.slice(0, 2000)}…` : query });
+  },
+};
 
 // One pool per process; survives Next.js hot reloads in development.
 const globalForDb = globalThis as unknown as { soukDb?: ReturnType<typeof createClient> };

@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from "node:async_hooks";
+import { context, SpanStatusCode, trace } from "@opentelemetry/api";
 import { sql, type SQL } from "drizzle-orm";
 import type { ReservedSql } from "postgres";
 import { db, sql as pool, type Tx } from "./client";
@@ -6,6 +7,7 @@ import { DatabaseUnavailableError, databaseUnavailable, isConnectionError, markD
 import { DatabaseBusyError, NestedDoorError } from "./errors";
 import { env } from "@/server/env";
 import { logger } from "@/server/logger";
+import { metrics, onScrape } from "@/server/observability/metrics";
 
 /**
  * The two doors into the database.
@@ -40,7 +42,7 @@ class Slots {
   private free: number;
   private readonly waiters: { grant: () => void; timer: NodeJS.Timeout }[] = [];
 
-  constructor(size: number) {
+  constructor(private readonly size: number) {
     this.free = size;
   }
 
@@ -64,6 +66,11 @@ class Slots {
     });
   }
 
+  /** Slots held, free and waited for: the pool's use, for metrics. */
+  use() {
+    return { inUse: this.size - this.free, free: this.free, waiting: this.waiters.length, max: this.size };
+  }
+
   private releaser(): () => void {
     let released = false;
     return () => {
@@ -83,6 +90,28 @@ type OpenDoor = { name: string; open: boolean };
 const globalForDoors = globalThis as unknown as { soukDoors?: { slots: Slots; current: AsyncLocalStorage<OpenDoor> } };
 const doors = (globalForDoors.soukDoors ??= { slots: new Slots(env.DATABASE_POOL_SIZE), current: new AsyncLocalStorage<OpenDoor>() });
 
+onScrape("db-pool:app", () => {
+  const use = doors.slots.use();
+  metrics.dbPool.set({ pool: "app", state: "in_use" }, use.inUse);
+  metrics.dbPool.set({ pool: "app", state: "free" }, use.free);
+  metrics.dbPool.set({ pool: "app", state: "waiting" }, use.waiting);
+  metrics.dbPool.set({ pool: "app", state: "max" }, use.max);
+});
+
+const tracer = trace.getTracer("souk");
+
+/**
+ * The span of one door's transaction (a no-op without a tracing SDK). Its statements are events
+ * on it when tracing is on (server/db/client.ts). The span name is the door's kind, never the
+ * tenant id, so names stay few; the purpose and tenant are attributes.
+ */
+function doorSpan(name: string) {
+  const tenant = name.startsWith("tenant:") ? name.slice("tenant:".length) : null;
+  return tracer.startSpan(tenant ? "db withTenant" : "db withSystem", {
+    attributes: { "db.system": "postgresql", ...(tenant ? { "souk.tenant_id": tenant } : { "souk.door": name }) },
+  });
+}
+
 async function openDoor<T>(name: string, run: (tx: Tx) => Promise<T>): Promise<T> {
   const outer = doors.current.getStore();
   // `open` is cleared when the outer transaction ends: work it started and left
@@ -93,19 +122,29 @@ async function openDoor<T>(name: string, run: (tx: Tx) => Promise<T>): Promise<T
     logger.error({ err: error }, "nested database door");
   }
   if (databaseUnavailable()) throw new DatabaseUnavailableError();
-  const release = await doors.slots.acquire(env.DATABASE_ACQUIRE_TIMEOUT_MS);
-  const door: OpenDoor = { name, open: true };
+  const span = doorSpan(name);
+  const traced = trace.setSpan(context.active(), span);
   try {
-    // The store is entered inside the callback, not around db.transaction: postgres.js may
-    // start the callback from another request's context when it hands over a connection.
-    const result = await db.transaction((tx) => doors.current.run(door, () => run(tx)));
-    markDatabaseAvailable();
-    return result;
-  } catch (error) {
-    throw unavailableOr(error);
+    const release = await doors.slots.acquire(env.DATABASE_ACQUIRE_TIMEOUT_MS);
+    const door: OpenDoor = { name, open: true };
+    try {
+      // The store (and the span's context) is entered inside the callback, not around
+      // db.transaction: postgres.js may start the callback from another request's context
+      // when it hands over a connection.
+      const result = await db.transaction((tx) => context.with(traced, () => doors.current.run(door, () => run(tx))));
+      markDatabaseAvailable();
+      return result;
+    } finally {
+      door.open = false;
+      release();
+    }
+  } catch (raw) {
+    const error = unavailableOr(raw);
+    span.recordException(error instanceof Error ? error : String(error));
+    span.setStatus({ code: SpanStatusCode.ERROR });
+    throw error;
   } finally {
-    door.open = false;
-    release();
+    span.end();
   }
 }
 

@@ -8,6 +8,7 @@ import { env } from "@/server/env";
 import { logger } from "@/server/logger";
 import { recordAudit } from "./audit";
 import type { Actor } from "./context";
+import { metrics } from "@/server/observability/metrics";
 import { applySubscriptionSnapshot, keepOneSubscription, lockTenantBilling } from "./subscriptions";
 
 export const handledEventTypes = new Set([
@@ -37,9 +38,11 @@ export async function receiveStripeWebhook(rawBody: string, signature: string | 
   } catch (error) {
     const reason = error instanceof WebhookSignatureError ? error.message : "Malformed payload";
     logger.warn({ reason, bytes: rawBody.length }, "stripe webhook rejected");
+    metrics.stripeEvents.inc({ stage: "received", status: "invalid_signature" });
     return { status: 400, body: { received: false, error: "Invalid signature" } };
   }
   const inserted = await storeEvent(event);
+  metrics.stripeEvents.inc({ stage: "received", status: inserted ? "stored" : "duplicate" });
   return { status: 200, body: inserted ? { received: true } : { received: true, duplicate: true } };
 }
 
@@ -163,8 +166,11 @@ export function processStripeEventBatch(eventIds: string[]): Promise<ProcessOutc
  */
 async function processOne(eventId: string, covered: Set<string>): Promise<ProcessOutcome> {
   try {
-    return await withSystem("stripe-event", (tx) => processInTransaction(tx, eventId, covered));
+    const outcome = await withSystem("stripe-event", (tx) => processInTransaction(tx, eventId, covered));
+    metrics.stripeEvents.inc({ stage: "processed", status: outcome });
+    return outcome;
   } catch (error) {
+    metrics.stripeEvents.inc({ stage: "processed", status: "failed" });
     const message = error instanceof Error ? error.message : String(error);
     // The processing transaction rolled back, its attempt count with it: count it here.
     await withSystem("stripe-event", (tx) =>

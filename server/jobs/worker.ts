@@ -6,9 +6,14 @@ import { EventEmitter } from "node:events";
 import { run, type WorkerEvents } from "graphile-worker";
 import { env } from "@/server/env";
 import { logger } from "@/server/logger";
+import { startMetricsServer } from "@/server/observability/metrics-server";
+import { startTracing } from "@/server/observability/tracing";
 import { cronItems, taskList } from "./index";
+import { watchJobs } from "./job-metrics";
 import { startLiveness } from "./liveness";
 import { workerLogger } from "./worker-logger";
+
+const stopTracing = await startTracing(env, "souk-worker");
 
 // graphile-worker's ids for this process (its pool, and each worker), as they lock jobs.
 const workerIds = new Set<string>();
@@ -39,13 +44,19 @@ const runner = await run({
     },
   },
 });
+watchJobs(runner);
 const liveness = startLiveness(() => [...workerIds]);
-logger.info({ concurrency: env.WORKER_CONCURRENCY, workerIds: [...workerIds] }, "worker started");
+// Its own port, guarded by the same token as the web app's /api/metrics; off without both.
+const metricsServer =
+  env.WORKER_METRICS_PORT && env.METRICS_TOKEN ? await startMetricsServer({ host: env.WORKER_METRICS_HOST, port: env.WORKER_METRICS_PORT, token: env.METRICS_TOKEN }) : null;
+logger.info({ concurrency: env.WORKER_CONCURRENCY, workerIds: [...workerIds], metrics: metricsServer?.url }, "worker started");
 
 async function stop(signal: string) {
   logger.info({ signal }, "worker stopping");
   await runner.stop();
   await liveness.stop();
+  await metricsServer?.close();
+  await stopTracing();
   process.exit(0);
 }
 process.on("SIGINT", () => void stop("SIGINT"));

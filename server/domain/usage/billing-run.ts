@@ -12,6 +12,7 @@ import { withSystem, withSystemSession, type Tx } from "@/server/db/tenancy";
 import { env } from "@/server/env";
 import { METER_EVENTS_PER_REQUEST, sendMeterEvents, type MeterEventInput } from "@/server/integrations/stripe";
 import { logger } from "@/server/logger";
+import { metrics } from "@/server/observability/metrics";
 import { DomainError, fieldError } from "@/server/domain/errors";
 import { meterEventName } from "@/server/domain/plans";
 import { closePeriod, parsePeriod, periodBounds, type UsagePeriod } from "./periods";
@@ -205,6 +206,9 @@ export async function runBilling(options: BillingRunOptions): Promise<BillingRun
           .where(eq(billingRuns.id, run.id)),
       );
       logger.info({ runId: run.id, period, events: progress.events, tenants: progress.tenants, reported: progress.reported, durationMs }, "billing run finished");
+      metrics.billingRunDuration.observe({ outcome: "succeeded" }, durationMs / 1000);
+      metrics.billingRunEvents.inc(progress.events);
+      metrics.billingRunRate.set(eventsPerSecond);
       return { ...progress, elapsedMs: durationMs, durationMs, eventsPerSecond };
     } catch (error) {
       await Promise.allSettled([...inflight]);
@@ -227,6 +231,7 @@ export async function runBilling(options: BillingRunOptions): Promise<BillingRun
           .where(eq(billingRuns.id, run.id)),
       ).catch((e: unknown) => logger.error({ err: e, runId: run.id }, "could not record the billing run's failure"));
       logger.error({ runId: run.id, period, error: message }, "billing run failed");
+      metrics.billingRunDuration.observe({ outcome: "failed" }, durationMs / 1000);
       if (error instanceof DomainError) throw error;
       throw new Error(`Billing run for ${monthOf(period)} failed: ${message}`, { cause: error });
     }

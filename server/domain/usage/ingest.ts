@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { withSystem, withTenant } from "@/server/db/tenancy";
+import { metrics } from "@/server/observability/metrics";
 import type { ApiPrincipal } from "../api-keys";
 import { DomainError } from "../errors";
 import { isMetricId, metricIds, metricRegistry, type MetricId } from "./metrics";
@@ -114,6 +115,9 @@ export async function ingestUsage(principal: ApiPrincipal, body: unknown, now = 
     if (rejected) errors.push({ index: valid[i]!.index, idempotencyKey: valid[i]!.idempotencyKey, code: rejected.code, message: rejected.message });
   });
   errors.sort((a, b) => a.index - b.index);
+  metrics.usageEvents.inc({ outcome: "accepted" }, accepted);
+  metrics.usageEvents.inc({ outcome: "duplicate" }, duplicate);
+  metrics.usageEvents.inc({ outcome: "rejected" }, errors.length);
   return { accepted, duplicate, rejected: errors.length, errors };
 }
 

@@ -3,13 +3,16 @@ import { contextFromHeaders, sessionIdentity } from "@/server/api/request-contex
 import { auth } from "@/server/auth";
 import { auditCsvHeader, auditCsvLine, auditFilterInput, auditRowsForExport } from "@/server/domain/admin-audit";
 import { getUser } from "@/server/domain/users";
+import { instrumentRoute } from "@/server/observability/http";
 
 /**
  * GET /admin/audit/export?shop=&actor=&action=&from=&to= — the audit rows of a filter as CSV,
  * streamed in batches. Platform admins only (not while impersonating); anyone else gets a 404, as
  * for the console's pages. A filter that does not parse is a 400 with the reason.
  */
-export const GET = auth(async (req) => {
+export const GET = instrumentRoute(
+  "/admin/audit/export",
+  auth(async (req) => {
   const ctx = await contextFromHeaders(req.headers, async () => sessionIdentity(req.auth));
   const user = ctx.userId && !ctx.apiKey ? await getUser(ctx.userId) : null;
   if (!user?.isPlatformAdmin || ctx.impersonatorUserId) return new Response("Not found", { status: 404 });
@@ -41,4 +44,5 @@ export const GET = auth(async (req) => {
       "cache-control": "no-store",
     },
   });
-});
+}),
+);

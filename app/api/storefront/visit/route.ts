@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { NextResponse, type NextRequest } from "next/server";
 import { withErrorAnswer } from "@/server/api/route-errors";
+import { instrumentRoute } from "@/server/observability/http";
 import { visitInput } from "@/server/domain/analytics";
 import { text } from "@/server/domain/text";
 import { clientKey } from "@/server/client-ip";
@@ -15,7 +16,7 @@ import { enqueueVisit } from "@/server/storefront/visit-buffer";
 const VISITOR_COOKIE = "souk_vid";
 const beaconInput = visitInput.extend({ tenant: text().min(1).max(63) });
 
-export const POST = withErrorAnswer("storefront-visit", async (request: NextRequest) => {
+export const POST = instrumentRoute("/api/storefront/visit", withErrorAnswer("storefront-visit", async (request: NextRequest) => {
   let parsed;
   try {
     parsed = beaconInput.safeParse(JSON.parse(await request.text()));
@@ -32,4 +33,4 @@ export const POST = withErrorAnswer("storefront-visit", async (request: NextRequ
     response.cookies.set(VISITOR_COOKIE, visitorId, { httpOnly: true, sameSite: "lax", secure: env.APP_URL.startsWith("https:"), maxAge: 60 * 60 * 24 * 365, path: "/" });
   }
   return response;
-});
+}));

@@ -1,6 +1,7 @@
 import { authenticateRequest, problem, problemFromError, readBodyLimited } from "@/server/api/rest";
 import type { ApiPrincipal } from "@/server/domain/api-keys";
 import { ingestUsage, MAX_BODY_BYTES } from "@/server/domain/usage/ingest";
+import { instrumentRoute } from "@/server/observability/http";
 import { withRateLimitHeaders } from "@/server/rate-limit";
 
 /**
@@ -8,13 +9,9 @@ import { withRateLimitHeaders } from "@/server/rate-limit";
  * platform service key (events name their shop), both with the usage:write scope. Answers 200
  * with counts and per-event errors; see GET /api/v1/openapi.json.
  */
-export async function POST(request: Request) {
-  // The proxy does not run for this route (see proxy.ts), so the request id is set here.
-  // Authentication reads the database too: a database away answers 503 from there as well.
-  const response = await ingest(request).catch(problemFromError);
-  response.headers.set("x-request-id", request.headers.get("x-request-id") ?? crypto.randomUUID());
-  return response;
-}
+// The proxy does not run for this route (see proxy.ts): instrumentRoute sets the request id.
+// Authentication reads the database too: a database away answers 503 from there as well.
+export const POST = instrumentRoute("/api/v1/usage", (request: Request) => ingest(request).catch(problemFromError));
 
 async function ingest(request: Request): Promise<Response> {
   const caller = await authenticateRequest(request, "usage:write");

@@ -1,12 +1,13 @@
 import { env } from "@/server/env";
 import { loadOpenStorefront, loadSitemap } from "@/server/storefront/data";
+import { instrumentRoute } from "@/server/observability/http";
 
 // Rendered per request (never at build time, which has no database); the data itself is cached by tag.
 export const dynamic = "force-dynamic";
 
 const xmlEscape = (s: string) => s.replace(/[<>&'"]/g, (c) => ({ "<": "&lt;", ">": "&gt;", "&": "&amp;", "'": "&apos;", '"': "&quot;" })[c]!);
 
-export async function GET(_request: Request, { params }: RouteContext<"/s/[tenant]/sitemap.xml">) {
+export const GET = instrumentRoute("/s/[tenant]/sitemap.xml", async (_request: Request, { params }: RouteContext<"/s/[tenant]/sitemap.xml">) => {
   const { tenant: slug } = await params;
   const tenant = await loadOpenStorefront(slug);
   if (!tenant) return new Response("Not found", { status: 404 });
@@ -22,4 +23,4 @@ export async function GET(_request: Request, { params }: RouteContext<"/s/[tenan
   ];
   const xml = `<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n${urls.join("\n")}\n</urlset>\n`;
   return new Response(xml, { headers: { "content-type": "application/xml; charset=utf-8" } });
-}
+});

@@ -1,9 +1,10 @@
 import { TRPCError } from "@trpc/server";
 import { getServerApi } from "@/server/api/server";
 import { usageStatementCsv } from "@/server/domain/usage/statements";
+import { instrumentRoute } from "@/server/observability/http";
 
 /** The statement as a CSV download, behind the same membership check as the page (tRPC caller). */
-export async function GET(_request: Request, { params }: RouteContext<"/dashboard/[tenant]/usage/statements/[period]/csv">) {
+export const GET = instrumentRoute("/dashboard/[tenant]/usage/statements/[period]/csv", async (_request: Request, { params }: RouteContext<"/dashboard/[tenant]/usage/statements/[period]/csv">) => {
   const { tenant, period } = await params;
   const api = await getServerApi();
   try {
@@ -22,4 +23,4 @@ export async function GET(_request: Request, { params }: RouteContext<"/dashboar
     }
     throw error;
   }
-}
+});
