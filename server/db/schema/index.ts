@@ -8,3 +8,4 @@ export * from "./catalog";
 export * from "./usage";
 export * from "./api-keys";
 export * from "./billing-runs";
+export * from "./ai";
