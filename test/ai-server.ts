@@ -110,9 +110,9 @@ export async function startAiTestServer(options: { port?: number } = {}): Promis
     res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache", connection: "keep-alive" });
     res.write(chunk({ role: "assistant", content: "" }, null));
     for (let i = 0; i < parts.length; i++) {
+      if (i === 0 && behaviour.kind === "drop") return void res.write(chunk({ content: parts[i] }, null), () => res.socket?.destroy());
       res.write(chunk({ content: parts[i] }, null));
       if (i === 0 && behaviour.kind === "stall") return;
-      if (i === 0 && behaviour.kind === "drop") return void res.socket?.destroy();
       if (i === 0 && behaviour.kind === "reply" && behaviour.holdAfterFirstChunk) await new Promise<void>((r) => held.push(r));
       if (behaviour.kind === "reply" && behaviour.chunkDelayMs) await new Promise((r) => setTimeout(r, behaviour.chunkDelayMs));
     }
@@ -156,6 +156,5 @@ export async function startAiTestServer(options: { port?: number } = {}): Promis
 
 /** Run alone (`tsx test/ai-server.ts [port]`): serves until stopped, for trying the editor by hand. */
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const server = await startAiTestServer({ port: Number(process.argv[2] ?? 11435) });
-  console.log(`AI test server on ${server.url} (AI_BASE_URL=${server.url} AI_MODEL=test-model)`);
+  void startAiTestServer({ port: Number(process.argv[2] ?? 11435) }).then((server) => console.log(`AI test server on ${server.url} (AI_BASE_URL=${server.url} AI_MODEL=test-model)`));
 }

@@ -9,7 +9,8 @@ import { readServerSentEvents } from "./sse";
  * which OpenAI, Ollama (`http://localhost:11434/v1`) and vLLM all serve.
  *
  * 1. Retries happen only before any byte of an answer was received, and only for what cannot
- *    have produced one: a refused or reset connection, 429 and 503 (after a short backoff).
+ *    have produced one: a connection never made (refused, unknown host), 429 and 503 (after a
+ *    short backoff).
  *    Anything else, and every failure once the answer has started, is final: a retry then
  *    would bill the prompt twice and show the merchant a second, different text.
  * 2. Time is bounded twice: AI_TIMEOUT_MS for the first byte and between two chunks, and
@@ -107,11 +108,13 @@ async function connect(url: string, config: AiConfig, messages: ChatMessage[], c
       if (controller.signal.reason instanceof TimeoutSignal) throw timeout();
       if (controller.signal.aborted) throw new DomainError("unavailable", "The AI request was cancelled.");
       logger.warn({ err: error, attempt }, "AI provider connection failed");
-      if (attempt < attempts) {
+      if (attempt < attempts && neverConnected(error)) {
         await sleep(backoff(attempt));
         continue;
       }
-      throw new DomainError("unavailable", "The AI provider cannot be reached right now. Try again in a moment.");
+      throw neverConnected(error)
+        ? new DomainError("unavailable", "The AI provider cannot be reached right now. Try again in a moment.")
+        : new DomainError("bad_gateway", "The connection to the AI provider broke before it answered. Try again.");
     } finally {
       clearTimeout(firstByte);
     }
@@ -181,6 +184,21 @@ function parseChunk(data: unknown): ParsedChunk {
         ? { promptTokens: usage.prompt_tokens!, completionTokens: usage.completion_tokens! }
         : null,
   };
+}
+
+/**
+ * Failures that happened before the request could reach the provider (refused, unknown host,
+ * connect timeout): safe to retry. A connection dropped after the request was sent is not:
+ * the provider may have run (and billed) the prompt.
+ */
+const CONNECT_ERRORS = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "UND_ERR_CONNECT_TIMEOUT"]);
+
+function neverConnected(error: unknown): boolean {
+  for (let e: unknown = error; e instanceof Error; e = e.cause) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === "string" && CONNECT_ERRORS.has(code)) return true;
+  }
+  return false;
 }
 
 /** Marks an abort as the first-byte timeout (not the caller leaving). */

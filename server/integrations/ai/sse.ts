@@ -50,8 +50,9 @@ async function readWithin(reader: ReadableStreamDefaultReader<Uint8Array>, idleM
   let timer: NodeJS.Timeout | undefined;
   const expired = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
-      controller.abort();
+      // Settle the race first: aborting also rejects the pending read.
       reject(timeout());
+      controller.abort();
     }, idleMs);
   });
   try {
