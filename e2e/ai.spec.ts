@@ -19,6 +19,8 @@ const script = (...behaviours: Behaviour[]) => control("script", { behaviours })
 test.skip(!ai, "needs the AI test server (AI_TEST_SERVER_URL), started by scripts/e2e.ts");
 
 test("drafts stream into the editor as editable text, are saved only on Save, are metered, and stop at the trial's quota", async ({ page, browser }) => {
+  // Sign-up, a product and five drafts: more than the default minute on a busy machine.
+  test.setTimeout(180_000);
   await control("reset");
   const slug = unique("ai-shop");
   await signUp(page, { name: "AI Owner", email: `${slug}@example.test` });

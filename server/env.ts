@@ -101,6 +101,8 @@ const schema = z
     // Per shop, shared by every instance: calls in flight at once, and calls started per minute.
     AI_MAX_CONCURRENT_PER_SHOP: z.coerce.number().int().min(1).max(100).default(2),
     AI_REQUESTS_PER_MINUTE_PER_SHOP: z.coerce.number().int().min(1).max(10_000).default(20),
+    // Shared counters (the AI limits) in Redis; unset: in PostgreSQL. redis:// or rediss://.
+    REDIS_URL: optional.pipe(z.url({ message: "REDIS_URL must be a redis:// or rediss:// URL" }).optional()),
   })
   // With a real Stripe account, the emulator's well-known webhook secret would let anyone forge events.
   .refine((e) => !e.STRIPE_SECRET_KEY || e.STRIPE_WEBHOOK_SECRET !== EMULATOR_WEBHOOK_SECRET, {

@@ -6,6 +6,7 @@ import { aiDraftInput, startAiDraft, type AiDraftChunk, type AiDraftDeps } from 
 import { DomainError } from "@/server/domain/errors";
 import { text } from "@/server/domain/text";
 import { domainErrorStatus } from "./errors";
+import { readBodyLimited } from "./rest";
 import { reportInternalError } from "./route-errors";
 import { checkTenantCaller, createApiContext } from "./trpc";
 
@@ -21,7 +22,8 @@ import { checkTenantCaller, createApiContext } from "./trpc";
  */
 const bodySchema = aiDraftInput.extend({ tenantSlug: text().min(1).max(63) });
 
-const MAX_BODY_CHARS = 16_000;
+/** The notes (2,000 characters) and a few ids, with room to spare. */
+const MAX_BODY_BYTES = 32 * 1024;
 
 function fail(status: number, error: string, requestId: string, extra: Record<string, unknown> = {}) {
   return Response.json({ error, ...extra }, { status, headers: { "cache-control": "no-store", "x-request-id": requestId } });
@@ -32,8 +34,8 @@ export async function handleAiDraft(req: Request, userId: string | null, deps: A
   // A JSON content type cannot be sent cross-site without a CORS preflight, which this route never grants.
   if (!req.headers.get("content-type")?.startsWith("application/json")) return fail(415, "Send the request as application/json.", requestId);
   if (!userId) return fail(401, "Sign in to continue", requestId);
-  const raw = await req.text();
-  if (raw.length > MAX_BODY_CHARS) return fail(413, "The request is too large.", requestId);
+  const raw = await readBodyLimited(req, MAX_BODY_BYTES);
+  if (raw === null) return fail(413, "The request is too large.", requestId);
   let json: unknown;
   try {
     json = JSON.parse(raw);

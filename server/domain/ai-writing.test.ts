@@ -5,21 +5,32 @@ import { withSystem, withTenant } from "@/server/db/tenancy";
 import { createAiGateway, type AiConfig } from "@/server/integrations/ai";
 import { CANNED_DESCRIPTION, startAiTestServer, type AiTestServer } from "@/test/ai-server";
 import { callerFor, makeTenant, makeUser } from "@/test/factories";
-import type { AiLimits } from "./ai-limits";
+import { closeRedis } from "@/server/integrations/redis";
+import { startRedisServer } from "@/test/redis";
+import { postgresSlotStore, redisSlotStore, type AiLimits, type AiSlotStore } from "./ai-limits";
 import { AI_OFF_MESSAGE, buildAiMessages, recordAiTokens, startAiDraft, type AiDraftChunk, type AiDraftInput } from "./ai-writing";
 import type { TenantScope } from "./context";
 import { DomainError } from "./errors";
 
 let server: AiTestServer;
+const redis = await startRedisServer();
 beforeAll(async () => {
   server = await startAiTestServer();
 });
-afterAll(() => server.close());
+afterAll(async () => {
+  await server.close();
+  await closeRedis();
+  await redis?.stop();
+});
 beforeEach(() => server.reset());
 
 const config = (over: Partial<AiConfig> = {}): AiConfig => ({ baseUrl: server.url, apiKey: "sk-test", model: "test-model", timeoutMs: 5_000, maxOutputTokens: 400, ...over });
 const roomy: AiLimits = { concurrent: 5, perMinute: 100 };
-const deps = (over: { config?: Partial<AiConfig>; limits?: AiLimits } = {}) => ({ gateway: createAiGateway(config(over.config)), limits: over.limits ?? roomy });
+const deps = (over: { config?: Partial<AiConfig>; limits?: AiLimits; slots?: AiSlotStore } = {}) => ({
+  gateway: createAiGateway(config(over.config)),
+  limits: over.limits ?? roomy,
+  slots: over.slots ?? postgresSlotStore,
+});
 
 async function shopWithProduct(name = "Speckled mug"): Promise<{ shop: Tenant; scope: TenantScope; productId: string }> {
   const owner = await makeUser();
@@ -129,36 +140,50 @@ describe("AI draft: refusals before any provider call", () => {
   });
 });
 
-describe("AI draft: per-shop limits", () => {
+// The limits hold whichever store keeps the counters: PostgreSQL, and Redis when a redis-server is installed.
+const stores: [string, () => AiSlotStore][] = [["PostgreSQL", () => postgresSlotStore]];
+if (redis) stores.push(["Redis", () => redisSlotStore(redis.url)]);
+else console.warn("redis-server is not installed: the Redis counters are not tested here");
+
+describe.each(stores)("AI draft: per-shop limits (%s)", (_name, store) => {
+  it("a request id is used once: a replay is a conflict, before any provider call", async () => {
+    const { scope, productId } = await shopWithProduct();
+    const requestId = crypto.randomUUID();
+    await drain(await startAiDraft(scope, input(productId, { requestId }), deps({ slots: store() })));
+    const error = await refusal(startAiDraft(scope, input(productId, { requestId }), deps({ slots: store() })));
+    expect(error).toMatchObject({ code: "conflict", message: "This AI request was already made; start a new one." });
+    expect(server.requests).toHaveLength(1);
+  });
+
   it("refuses a call beyond the shop's concurrency limit while another shop is unaffected; the slot frees when the call ends", async () => {
     const a = await shopWithProduct();
     const b = await shopWithProduct();
     const limits = { concurrent: 1, perMinute: 100 };
     server.script({ kind: "reply", holdAfterFirstChunk: true });
-    const running = await startAiDraft(a.scope, input(a.productId), deps({ limits }));
+    const running = await startAiDraft(a.scope, input(a.productId), deps({ limits, slots: store() }));
     const first = await running.next();
     expect(first.value).toMatchObject({ type: "text" });
 
-    const busy = await refusal(startAiDraft(a.scope, input(a.productId), deps({ limits })));
+    const busy = await refusal(startAiDraft(a.scope, input(a.productId), deps({ limits, slots: store() })));
     expect(busy.code).toBe("rate_limited");
     expect(busy.message).toBe("This shop already has 1 AI request running (at most 1 at once). Wait for one to finish.");
     expect(server.requests).toHaveLength(1);
     // Shop B has its own slots.
-    await drain(await startAiDraft(b.scope, input(b.productId), deps({ limits })));
+    await drain(await startAiDraft(b.scope, input(b.productId), deps({ limits, slots: store() })));
     expect(server.requests).toHaveLength(2);
 
     server.release();
     await drain(running);
-    await drain(await startAiDraft(a.scope, input(a.productId), deps({ limits })));
+    await drain(await startAiDraft(a.scope, input(a.productId), deps({ limits, slots: store() })));
     expect(server.requests).toHaveLength(3);
   });
 
   it("refuses calls beyond the per-minute limit", async () => {
     const { scope, productId } = await shopWithProduct();
     const limits = { concurrent: 5, perMinute: 2 };
-    await drain(await startAiDraft(scope, input(productId), deps({ limits })));
-    await drain(await startAiDraft(scope, input(productId), deps({ limits })));
-    const error = await refusal(startAiDraft(scope, input(productId), deps({ limits })));
+    await drain(await startAiDraft(scope, input(productId), deps({ limits, slots: store() })));
+    await drain(await startAiDraft(scope, input(productId), deps({ limits, slots: store() })));
+    const error = await refusal(startAiDraft(scope, input(productId), deps({ limits, slots: store() })));
     expect(error).toMatchObject({ code: "rate_limited", message: "This shop has made 2 AI requests in the last minute, the most allowed. Try again in a minute." });
     expect(server.requests).toHaveLength(2);
   });

@@ -5,7 +5,7 @@ import { withTenant } from "@/server/db/tenancy";
 import { env } from "@/server/env";
 import type { AiGateway, AiUsage, ChatChunk, ChatMessage } from "@/server/integrations/ai";
 import { logger } from "@/server/logger";
-import { acquireAiSlot, releaseAiSlot, type AiLimits } from "./ai-limits";
+import { aiSlotStoreFromEnv, type AiLimits, type AiSlotStore } from "./ai-limits";
 import type { TenantContext, TenantScope } from "./context";
 import { DomainError } from "./errors";
 import { createHtmlStripper } from "./markdown";
@@ -18,9 +18,9 @@ import { recordUsage } from "./usage/record";
  * for one product of the shop, streamed back as it is written. Nothing is saved here: the text
  * goes into the editor's fields and the merchant decides.
  *
- * 1. One short tenant transaction checks everything before the provider is called: the product
- *    is the shop's (row-level security; another shop's id is not found), the month's ai_tokens
- *    are within a plan without overage (the trial), and the shop's call limits have room.
+ * 1. Everything is checked before the provider is called: the product is the shop's (row-level
+ *    security; another shop's id is not found), the month's ai_tokens are within a plan without
+ *    overage (the trial), and then the shop's call limits have room (server/domain/ai-limits.ts).
  * 2. The provider call holds no database connection.
  * 3. A call that completes records its prompt and completion tokens as one ai_tokens usage
  *    event, keyed by the request id, through recordUsage (the metering code path). A call that
@@ -45,7 +45,7 @@ export type AiDraftInput = z.output<typeof aiDraftInput>;
 /** What the stream produces: sanitised text, then the call's metered tokens. */
 export type AiDraftChunk = { type: "text"; text: string } | { type: "done"; tokens: number };
 
-export type AiDraftDeps = { gateway: AiGateway | null; limits?: AiLimits; now?: () => Date };
+export type AiDraftDeps = { gateway: AiGateway | null; limits?: AiLimits; slots?: AiSlotStore; now?: () => Date };
 
 export function aiLimitsFromEnv(): AiLimits {
   return { concurrent: env.AI_MAX_CONCURRENT_PER_SHOP, perMinute: env.AI_REQUESTS_PER_MINUTE_PER_SHOP };
@@ -122,11 +122,11 @@ export async function startAiDraft(scope: TenantScope, input: AiDraftInput, deps
     const ctx = { tx, tenantId: scope.tenantId };
     const product = await productFacts(ctx, input.productId);
     await assertAiTokensLeft(ctx, now);
-    await acquireAiSlot(tx, scope.tenantId, requestId, deps.limits ?? aiLimitsFromEnv());
     return product;
   });
-  const release = () =>
-    withTenant(scope.tenantId, (tx) => releaseAiSlot(tx, requestId)).catch((error: unknown) => logger.error({ err: error, requestId }, "AI slot release failed"));
+  const slots = deps.slots ?? aiSlotStoreFromEnv();
+  await slots.acquire(scope.tenantId, requestId, deps.limits ?? aiLimitsFromEnv());
+  const release = () => slots.release(scope.tenantId, requestId).catch((error: unknown) => logger.error({ err: error, requestId }, "AI slot release failed"));
   let stream: AsyncGenerator<ChatChunk, void, undefined>;
   try {
     stream = await gateway.streamChat(buildAiMessages(input.kind, facts, input.notes), { signal });
