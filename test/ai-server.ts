@@ -18,7 +18,7 @@ export type CannedUsage = { prompt_tokens: number; completion_tokens: number };
 
 export type Behaviour =
   /** Streams `chunks` (default: the canned text for the task, a word per chunk) and the usage. */
-  | { kind: "reply"; chunks?: string[]; usage?: CannedUsage; chunkDelayMs?: number; holdAfterFirstChunk?: boolean }
+  | { kind: "reply"; chunks?: string[]; usage?: CannedUsage; chunkDelayMs?: number; holdAfterFirstChunk?: boolean; omitUsage?: boolean }
   /** Answers this status with an OpenAI-style error body. */
   | { kind: "status"; status: number; retryAfter?: string }
   /** Accepts the connection and never answers. */
@@ -117,7 +117,7 @@ export async function startAiTestServer(options: { port?: number } = {}): Promis
       if (behaviour.kind === "reply" && behaviour.chunkDelayMs) await new Promise((r) => setTimeout(r, behaviour.chunkDelayMs));
     }
     res.write(chunk({}, "stop"));
-    if (body.stream_options?.include_usage) {
+    if (body.stream_options?.include_usage && !(behaviour.kind === "reply" && behaviour.omitUsage)) {
       const promptChars = (body.messages ?? []).reduce((n, m) => n + m.content.length, 0);
       const usage = (behaviour.kind === "reply" && behaviour.usage) || { prompt_tokens: Math.ceil(promptChars / 4), completion_tokens: parts.length };
       res.write(`data: ${JSON.stringify({ id, object: "chat.completion.chunk", created, model: body.model, choices: [], usage: { ...usage, total_tokens: usage.prompt_tokens + usage.completion_tokens } })}\n\n`);
