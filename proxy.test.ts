@@ -1,6 +1,8 @@
 import { NextRequest } from "next/server";
 import { describe, expect, it } from "vitest";
-import { proxy } from "@/proxy";
+import { isTooManyRequests } from "@/lib/rate-limit-message";
+import { config, proxy } from "@/proxy";
+import { env } from "@/server/env";
 
 async function idFor(sent: string | null) {
   const headers: Record<string, string> = sent === null ? {} : { "x-request-id": sent };
@@ -27,3 +29,43 @@ describe("proxy request ids", () => {
     expect((await idFor(null)).answered).toMatch(/^[0-9a-f-]{36}$/);
   });
 });
+
+describe("proxy rate limits on public endpoints", () => {
+  const post = (path: string, ip: string) => proxy(new NextRequest(`http://localhost:3000${path}`, { method: "POST", headers: { "x-forwarded-for": ip } }));
+
+  it("answers a client address's POSTs to the account forms 429, as text the forms show, once over RATE_LIMIT_AUTH_PER_MINUTE", async () => {
+    const hops = env.TRUSTED_PROXY_HOPS;
+    env.TRUSTED_PROXY_HOPS = 1;
+    try {
+      const ip = `203.0.113.${Math.floor(Math.random() * 250)}`;
+      const answers = [];
+      for (let i = 0; i < env.RATE_LIMIT_AUTH_PER_MINUTE; i++) answers.push(await post(["/sign-in", "/sign-up", "/forgot-password", "/reset-password"][i % 4]!, ip));
+      expect(answers.every((r) => r.status === 200 && r.headers.get("ratelimit-policy") === `"auth";q=${env.RATE_LIMIT_AUTH_PER_MINUTE};w=60`)).toBe(true);
+
+      const refused = await post("/api/auth/callback/credentials", ip);
+      expect(refused.status).toBe(429);
+      expect(refused.headers.get("content-type")).toBe("text/plain");
+      const wait = Number(refused.headers.get("retry-after"));
+      expect(refused.headers.get("ratelimit")).toBe(`"auth";r=0;t=${wait}`);
+      const message = await refused.text();
+      expect(isTooManyRequests(new Error(message))).toBe(true);
+      expect(message).toMatch(/Try again in \d+ seconds?\./);
+
+      // Reading the pages, and other addresses, are not affected.
+      expect((await proxy(new NextRequest("http://localhost:3000/sign-in", { headers: { "x-forwarded-for": ip } }))).status).toBe(200);
+      expect((await post("/sign-in", "192.0.2.10")).status).toBe(200);
+    } finally {
+      env.TRUSTED_PROXY_HOPS = hops;
+    }
+  });
+
+  it("never sees Stripe webhooks (or usage ingestion, limited per key in its route): the matcher leaves them out", () => {
+    // The matcher's one pattern is also a valid regular expression.
+    const matcher = new RegExp(`^${config.matcher[0]}$`);
+    expect(matcher.test("/api/webhooks/stripe")).toBe(false);
+    expect(matcher.test("/api/v1/usage")).toBe(false);
+    expect(matcher.test("/sign-in")).toBe(true);
+    expect(matcher.test("/api/storefront/visit")).toBe(true);
+  });
+});
+

@@ -10,21 +10,27 @@
  *    product page: renders it into the cache, then, with autocannon over BENCH_CONNECTIONS
  *    (default 50) connections, loads it for BENCH_WARMUP_SECONDS (default 3, discarded) and
  *    measures the next BENCH_SECONDS (default 10) on the same connections.
- * 5. Prints requests/s, p50, p99, each page's ratio to the ceiling and the server's CPU time
+ * 5. The production path in front of it, measured the same way in the same run: a plain Node
+ *    `http` server answering the storefront home's bytes (the limit for this page on this
+ *    machine), and the storefront home through Varnish with ops/varnish/souk.vcl (skipped, and
+ *    said so, when varnishd is not installed).
+ * 6. Prints requests/s, p50, p99, each page's ratio to the ceiling and the server's CPU time
  *    per request (steadier than latency on a shared machine), then stops everything.
- * Targets (2-core machine): each storefront page ≥ 0.5 × ceiling, p99 ≤ 100 ms at 50 connections.
+ * Targets (2-core machine): each storefront page ≥ 0.5 × ceiling, p99 ≤ 100 ms at 50 connections;
+ * through Varnish ≥ 0.5 × the plain Node server.
  */
-import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import autocannon from "autocannon";
 import postgres from "postgres";
-import { cpuSeconds } from "./lib/cpu";
+import { cpuSeconds, cpuSecondsOfTree } from "./lib/cpu";
 import { createRunDatabase, type RunDatabase } from "./lib/postgres";
 import { freePort, waitForHttp } from "./lib/ports";
 import { percentile } from "./lib/stats";
 import { startLocalS3, type LocalS3 } from "./lib/s3rver-local";
+import { startVarnish, type LocalVarnish } from "./lib/varnish";
 
 const root = process.cwd();
 const nextBin = path.join(root, "node_modules/next/dist/bin/next");
@@ -69,6 +75,14 @@ async function seed(url: string) {
   }
 }
 
+/** The plain server: one file, read once, answered to every request with its length and type. */
+const PLAIN_SERVER = `
+const body = require("node:fs").readFileSync(process.argv[1]);
+require("node:http")
+  .createServer((req, res) => res.writeHead(200, { "content-type": "text/html; charset=utf-8", "content-length": body.length }).end(body))
+  .listen(Number(process.argv[2]), "127.0.0.1");
+`;
+
 type Row = { name: string; path: string; rps: number; p50: number; p99: number; non2xx: number; errors: number; cpuMs: number };
 
 /**
@@ -78,7 +92,7 @@ type Row = { name: string; path: string; rps: number; p50: number; p99: number; 
  * into it: wrk's and h2load's first second on this machine holds latencies of up to 1 s,
  * which ab and autocannon over the same server do not see.
  */
-async function load(url: string, serverPid: number | undefined) {
+async function load(url: string, serverCpu: () => number) {
   const latencies: number[] = [];
   let measuring = false;
   let non2xx = 0;
@@ -93,7 +107,7 @@ async function load(url: string, serverPid: number | undefined) {
   const warm = setTimeout(() => {
     measuring = true;
     started = lastResponse = performance.now();
-    cpuBefore = cpuSeconds(serverPid);
+    cpuBefore = serverCpu();
   }, WARMUP_SECONDS * 1000);
   instance.on("response", (_client: unknown, statusCode: number, _bytes: number, responseTime: number) => {
     if (!measuring) return;
@@ -107,11 +121,11 @@ async function load(url: string, serverPid: number | undefined) {
   latencies.sort((a, b) => a - b);
   const rps = latencies.length / ((lastResponse - started) / 1000);
   // Server CPU per request: steadier than latency on a shared machine, and what capacity scales with.
-  const cpuMs = ((cpuSeconds(serverPid) - cpuBefore) * 1000) / latencies.length;
+  const cpuMs = ((serverCpu() - cpuBefore) * 1000) / latencies.length;
   return { rps, p50: percentile(latencies, 50), p99: percentile(latencies, 99), non2xx, errors, cpuMs };
 }
 
-async function measure(baseUrl: string, name: string, urlPath: string, serverPid: number | undefined): Promise<Row> {
+async function measure(baseUrl: string, name: string, urlPath: string, serverCpu: () => number): Promise<Row> {
   // Warm: the first request renders and caches the page (ISR); the benchmark measures steady state.
   for (let i = 0; i < 3; i++) {
     const res = await fetch(baseUrl + urlPath);
@@ -121,14 +135,17 @@ async function measure(baseUrl: string, name: string, urlPath: string, serverPid
   // Shows whether the page is served from the full-route cache (HIT) rather than rendered per request.
   const probe = await fetch(baseUrl + urlPath);
   await probe.arrayBuffer();
-  console.log(`[bench]   ${urlPath}: ${probe.status}, x-nextjs-cache ${probe.headers.get("x-nextjs-cache") ?? "(none)"}, cache-control ${probe.headers.get("cache-control")}`);
-  return { name, path: urlPath, ...(await load(baseUrl + urlPath, serverPid)) };
+  const edge = probe.headers.get("x-cache-status");
+  console.log(`[bench]   ${urlPath}: ${probe.status}, x-nextjs-cache ${probe.headers.get("x-nextjs-cache") ?? "(none)"}${edge ? `, x-cache-status ${edge}` : ""}, cache-control ${probe.headers.get("cache-control")}`);
+  return { name, path: urlPath, ...(await load(baseUrl + urlPath, serverCpu)) };
 }
 
 async function main(): Promise<number> {
   let s3Dir: string | undefined;
   let s3: LocalS3 | undefined;
   let server: ChildProcess | undefined;
+  let plain: ChildProcess | undefined;
+  let varnish: LocalVarnish | undefined;
   let runDb: RunDatabase | undefined;
   const dbName = `souk_bench_${process.pid}`;
   try {
@@ -171,9 +188,33 @@ async function main(): Promise<number> {
       ["product page", `/s/${SLUG}/p/product-4321`],
     ];
     const rows: Row[] = [];
+    const nextPid = server.pid;
     for (const [name, urlPath] of pages) {
       console.log(`[bench] ${name}: ${urlPath} — ${CONNECTIONS} connections, ${WARMUP_SECONDS}s warm-up, ${SECONDS}s measured`);
-      rows.push(await measure(baseUrl, name, urlPath, server.pid));
+      rows.push(await measure(baseUrl, name, urlPath, () => cpuSeconds(nextPid)));
+    }
+
+    // The same home page from a plain Node server in its own process: this page's limit here.
+    const homePath = `/s/${SLUG}`;
+    const homeBody = Buffer.from(await (await fetch(baseUrl + homePath)).arrayBuffer());
+    const homeFile = path.join(s3Dir, "home.html");
+    writeFileSync(homeFile, homeBody);
+    const plainPort = await freePort();
+    plain = spawn(process.execPath, ["-e", PLAIN_SERVER, homeFile, String(plainPort)], { stdio: ["ignore", "inherit", "inherit"] });
+    await waitForHttp(`http://127.0.0.1:${plainPort}/`, 10_000);
+    const plainPid = plain.pid;
+    console.log(`[bench] plain Node server: the storefront home's ${homeBody.length.toLocaleString("en")} bytes`);
+    const plainRow = await measure(`http://127.0.0.1:${plainPort}`, "plain Node server", homePath, () => cpuSeconds(plainPid));
+
+    let cachedRow: Row | null = null;
+    if (spawnSync("varnishd", ["-V"]).status === 0) {
+      varnish = await startVarnish(port);
+      const varnishPid = varnish.pid;
+      console.log(`[bench] storefront home through Varnish (ops/varnish/souk.vcl)`);
+      // CPU: Varnish's manager and its cache process; the app's share (a refresh every 0.5 s) is left out.
+      cachedRow = await measure(varnish.url, "home via Varnish", homePath, () => cpuSecondsOfTree(varnishPid));
+    } else {
+      console.log("[bench] varnishd is not installed (apt-get install varnish): no row for the cached path");
     }
     const ceiling = rows[0]!.rps;
     console.log(`\nStorefront benchmark — ${PRODUCTS.toLocaleString("en")} products, ${CONNECTIONS} connections, ${SECONDS}s per page, ${os.cpus().length} CPUs\n`);
@@ -189,8 +230,23 @@ async function main(): Promise<number> {
       );
     }
     console.log(`\nTarget: each storefront page ≥ 0.50 × the static ceiling and p99 ≤ 100 ms — ${ok ? "met" : "not met"}.`);
+
+    console.log(`\nProduction path: the storefront home through the micro-cache beside a plain Node server answering the same bytes\n`);
+    console.log(["path".padEnd(24), "req/s".padStart(9), "p50 ms".padStart(8), "p99 ms".padStart(8), "ratio".padStart(7), "non-2xx".padStart(8), "CPU ms/req".padStart(11), "  target"].join(""));
+    for (const r of [plainRow, cachedRow]) {
+      if (!r) continue;
+      const ratio = r.rps / plainRow.rps;
+      const isCached = r === cachedRow;
+      const meets = ratio >= 0.5 && r.non2xx === 0;
+      console.log(
+        [r.name.padEnd(24), r.rps.toFixed(0).padStart(9), r.p50.toFixed(1).padStart(8), r.p99.toFixed(1).padStart(8), ratio.toFixed(2).padStart(7), String(r.non2xx).padStart(8), r.cpuMs.toFixed(2).padStart(11), isCached ? (meets ? "  met" : "  MISSED") : "  —"].join(""),
+      );
+    }
+    if (cachedRow) console.log(`\nTarget: through Varnish ≥ 0.50 × the plain Node server — ${cachedRow.rps / plainRow.rps >= 0.5 ? "met" : "not met"}.`);
     return 0;
   } finally {
+    await varnish?.stop();
+    if (plain && plain.exitCode === null) plain.kill("SIGTERM");
     if (server && server.exitCode === null) {
       server.kill("SIGTERM");
       await new Promise((r) => server!.once("exit", r));

@@ -9,6 +9,7 @@ import { accounts, sessions, users, verificationTokens } from "@/server/db/schem
 import { DomainError } from "@/server/domain/errors";
 import { text } from "@/server/domain/text";
 import { getSessionVersion, verifyCredentials } from "@/server/domain/users";
+import { isConnectionError } from "@/server/db/availability";
 import { env } from "@/server/env";
 import { logger } from "@/server/logger";
 import { clientIp } from "@/server/client-ip";
@@ -86,7 +87,15 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
         return token;
       }
       if (!token.sub) return null;
-      const current = await getSessionVersion(token.sub);
+      let current: number | null;
+      try {
+        current = await getSessionVersion(token.sub);
+      } catch (error) {
+        // The database is away: keep the session (a null token would sign the user out) and
+        // let the request's own queries answer 503; the version is checked again afterwards.
+        if (isConnectionError(error)) return token;
+        throw error;
+      }
       if (current === null || current !== (typeof token.sv === "number" ? token.sv : 0)) return null;
       return token;
     },

@@ -144,7 +144,17 @@ describe("docker-compose.yml", () => {
     const config = compose.configs?.[proxy.configs![0]!.source]?.content ?? "";
     expect(config).toMatch(/proxy_set_header X-Forwarded-For \$remote_addr;/);
     expect(config).not.toMatch(/proxy_add_x_forwarded_for/);
-    expect(config).toContain(`proxy_pass http://app:${envOf("app").PORT};`);
+    // nginx → the Varnish micro-cache → the app; Varnish drops the hop it appends, so the app still
+    // reads the address nginx wrote.
+    expect(config).toContain("proxy_pass http://edge-cache:80;");
+    const edge = compose.services["edge-cache"]!;
+    expect(edge.expose).toContain("80");
+    const vclMount = ((edge as { volumes?: string[] }).volumes ?? []).find((v) => v.endsWith(":/etc/varnish/default.vcl:ro"));
+    expect(vclMount).toBeDefined();
+    const vcl = readFileSync(path.join(root, vclMount!.split(":")[0]!), "utf8");
+    expect(vcl).toContain(`.host = "app";`);
+    expect(vcl).toContain(`.port = "${envOf("app").PORT}";`);
+    expect(vcl).toMatch(/set req\.http\.X-Forwarded-For = regsub\(req\.http\.X-Forwarded-For, ",\[\^,\]\*\$", ""\);/);
   });
 });
 

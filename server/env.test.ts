@@ -51,3 +51,24 @@ describe("production refuses development defaults", () => {
     expect(problemsOf({ ...base, NODE_ENV: "test" })).toEqual([]);
   });
 });
+
+describe("REDIS_URL", () => {
+  it("is optional, and when set must be a redis:// or rediss:// URL", () => {
+    expect(problemsOf({ ...base, REDIS_URL: "" })).toEqual([]);
+    expect(problemsOf({ ...base, REDIS_URL: "redis://127.0.0.1:6379/2" })).toEqual([]);
+    expect(problemsOf({ ...base, REDIS_URL: "rediss://cache.example:6380" })).toEqual([]);
+    expect(problemsOf({ ...base, REDIS_URL: "http://cache.example" })).toEqual([expect.stringMatching(/^REDIS_URL: /)]);
+  });
+});
+
+describe("TENANT_CONTEXT_MODE", () => {
+  it("defaults to set_config and accepts set_local", () => {
+    const mode = (source: Record<string, string | undefined>) => {
+      const result = validateEnv(source);
+      return result.ok ? result.env.TENANT_CONTEXT_MODE : result.problems;
+    };
+    expect(mode(base)).toBe("set_config");
+    expect(mode({ ...base, TENANT_CONTEXT_MODE: "set_local" })).toBe("set_local");
+    expect(mode({ ...base, TENANT_CONTEXT_MODE: "SET LOCAL" })).toEqual([expect.stringMatching(/^TENANT_CONTEXT_MODE: /)]);
+  });
+});

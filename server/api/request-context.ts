@@ -1,5 +1,7 @@
+import { TRPCError } from "@trpc/server";
 import { authenticateApiKey, bearerToken } from "@/server/domain/api-keys";
 import { clientKey } from "@/server/client-ip";
+import { toTRPCError } from "./errors";
 import { createApiContext, type ApiContext } from "./trpc";
 
 /**
@@ -11,7 +13,11 @@ export async function contextFromHeaders(headers: Headers, sessionUserId: () => 
   const requestId = headers.get("x-request-id");
   const client = clientKey(headers);
   if (headers.has("authorization")) {
-    const result = await authenticateApiKey(bearerToken(headers.get("authorization")));
+    const result = await authenticateApiKey(bearerToken(headers.get("authorization"))).catch((error: unknown) => {
+      // Built before any procedure runs: map a database away to its 503 here, not a 500.
+      const mapped = toTRPCError(error);
+      throw mapped instanceof TRPCError ? mapped : error;
+    });
     return result.ok
       ? createApiContext({ userId: null, requestId, clientKey: client, apiKey: result.principal })
       : createApiContext({ userId: null, requestId, clientKey: client, apiKeyFailure: result.failure === "missing_key" ? "invalid_key" : result.failure });

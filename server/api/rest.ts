@@ -1,7 +1,8 @@
 import { authenticateApiKeyCached, apiKeyFailureMessage, bearerToken, hasScope, type ApiKeyScope, type ApiPrincipal } from "@/server/domain/api-keys";
 import { DomainError } from "@/server/domain/errors";
+import { limitApiKey, retryMessage, withRateLimitHeaders, type RateLimitDecision } from "@/server/rate-limit";
 import { countApiCall } from "@/server/usage/api-call-meter";
-import { domainErrorStatus } from "./errors";
+import { domainErrorStatus, serviceUnavailableProblem } from "./errors";
 
 /**
  * Helpers for the machine REST routes (/api/v1/*): problem-style JSON errors (RFC 9457) with a
@@ -15,14 +16,20 @@ export function problemFromError(error: unknown): Response {
   if (error instanceof DomainError) {
     return problem(domainErrorStatus[error.code].http, error.code, error.message, error.fieldErrors ? { fieldErrors: error.fieldErrors } : {});
   }
+  const unavailable = serviceUnavailableProblem(error);
+  if (unavailable) return unavailable;
   throw error;
 }
 
+/** A request's authenticated key and the rate-limit count it took (its headers go on the answer). */
+export type AuthenticatedRequest = { principal: ApiPrincipal; rateLimit: RateLimitDecision };
+
 /**
  * The caller's key, checked for `scope`: 401 for a missing, unknown, revoked or expired key,
- * 403 for a key without the scope. A shop key's call is counted as that shop's api_calls usage.
+ * 429 once the key is over its rate limit (per key, by its shop's plan), 403 for a key without
+ * the scope. A shop key's call is counted as that shop's api_calls usage.
  */
-export async function authenticateRequest(request: Request, scope: ApiKeyScope): Promise<ApiPrincipal | Response> {
+export async function authenticateRequest(request: Request, scope: ApiKeyScope): Promise<AuthenticatedRequest | Response> {
   // Cached for a few seconds (API_KEY_CACHE_TTL_MS): a revocation takes effect within that bound.
   const result = await authenticateApiKeyCached(bearerToken(request.headers.get("authorization")));
   if (!result.ok) {
@@ -30,9 +37,14 @@ export async function authenticateRequest(request: Request, scope: ApiKeyScope):
     response.headers.set("www-authenticate", 'Bearer realm="souk"');
     return response;
   }
+  const rateLimit = await limitApiKey(result.principal);
+  if (!rateLimit.allowed) {
+    const limit = `${rateLimit.policy.limit.toLocaleString("en")} requests per ${rateLimit.policy.windowSeconds} seconds`;
+    return withRateLimitHeaders(problem(429, "rate_limited", `This API key is over its limit of ${limit}. ${retryMessage(rateLimit.resetSeconds)}`), rateLimit);
+  }
   if (result.principal.tenantId) countApiCall(result.principal.tenantId);
-  if (!hasScope(result.principal, scope)) return problem(403, "insufficient_scope", `This needs an API key with the ${scope} scope.`);
-  return result.principal;
+  if (!hasScope(result.principal, scope)) return withRateLimitHeaders(problem(403, "insufficient_scope", `This needs an API key with the ${scope} scope.`), rateLimit);
+  return { principal: result.principal, rateLimit };
 }
 
 /** The body as text, or null once it passes `maxBytes` (read no further: a huge body costs no memory). */

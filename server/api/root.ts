@@ -9,6 +9,7 @@ import { apiKeysRouter } from "./routers/api-keys";
 import { usageRouter } from "./routers/usage";
 import { billingRunsRouter } from "./routers/billing-runs";
 import { usageStatementsRouter } from "./routers/usage-statements";
+import { teamRouter } from "./routers/team";
 
 export const appRouter = createTRPCRouter({
   users: usersRouter,
@@ -21,6 +22,7 @@ export const appRouter = createTRPCRouter({
   apiKeys: apiKeysRouter,
   billingRuns: billingRunsRouter,
   usageStatements: usageStatementsRouter,
+  team: teamRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -169,14 +169,35 @@ describe("tenant isolation (row-level security)", () => {
     expect(secrets).toEqual({ code: "42501" });
   });
 
-  it("lets the tenant role read memberships but not write them, even its own shop's", async () => {
+  it("lets the tenant role read memberships, change roles and remove members of its own shop, but never add one", async () => {
     const privileges = await db.execute<{ privilege_type: string }>(sql`
       select privilege_type from information_schema.role_table_grants
       where grantee = 'souk_tenant' and table_schema = 'public' and table_name = 'memberships'`);
-    expect(privileges.map((p) => p.privilege_type).sort()).toEqual(["SELECT"]);
-    expect(await attempt(a.id, sql`update memberships set role = 'owner' where tenant_id = ${a.id}`)).toEqual({ code: "42501" });
-    expect(await attempt(a.id, sql`delete from memberships where tenant_id = ${a.id}`)).toEqual({ code: "42501" });
+    expect(privileges.map((p) => p.privilege_type).sort()).toEqual(["DELETE", "SELECT"]);
+    const columns = await db.execute<{ column_name: string }>(sql`
+      select column_name from information_schema.column_privileges
+      where grantee = 'souk_tenant' and table_schema = 'public' and table_name = 'memberships' and privilege_type = 'UPDATE'`);
+    expect(columns.map((c) => c.column_name).sort()).toEqual(["role", "updated_at"]);
+    // Memberships are created with the shop or by accepting an invitation, both through the system door.
+    const [sample] = await db.execute<{ user_id: string }>(sql`select user_id from memberships where tenant_id = ${b.id} limit 1`);
+    expect(await attempt(a.id, sql`insert into memberships (tenant_id, user_id, role) values (${a.id}, ${sample!.user_id}, 'owner')`)).toEqual({ code: "42501" });
+    expect(await attempt(a.id, sql`update memberships set user_id = ${sample!.user_id} where tenant_id = ${a.id}`)).toEqual({ code: "42501" });
+    expectRefused(await attempt(a.id, sql`update memberships set role = 'viewer' where tenant_id = ${b.id}`));
+    expectRefused(await attempt(a.id, sql`delete from memberships where tenant_id = ${b.id}`));
     const members = await withTenant(a.id, (tx) => tx.execute<{ n: number }>(sql`select count(*)::int as n from memberships`));
     expect(members[0]!.n).toBeGreaterThan(0);
+  });
+
+  it("lets the tenant role manage its own invitations but never delete one or mark it accepted", async () => {
+    const privileges = await db.execute<{ privilege_type: string }>(sql`
+      select privilege_type from information_schema.role_table_grants
+      where grantee = 'souk_tenant' and table_schema = 'public' and table_name = 'team_invitations'`);
+    expect(privileges.map((p) => p.privilege_type).sort()).toEqual(["INSERT", "SELECT"]);
+    expect(await attempt(a.id, sql`delete from team_invitations where tenant_id = ${a.id}`)).toEqual({ code: "42501" });
+    expect(await attempt(a.id, sql`update team_invitations set accepted_at = now() where tenant_id = ${a.id}`)).toEqual({ code: "42501" });
+    expect(await attempt(a.id, sql`update team_invitations set email = 'someone@else.test' where tenant_id = ${a.id}`)).toEqual({ code: "42501" });
+    expect(await attempt(a.id, sql`update team_invitations set revoked_at = now() where tenant_id = ${b.id}`)).toEqual({ rows: 0 });
+    const [own] = await withTenant(a.id, (tx) => tx.execute<{ n: number }>(sql`select count(*)::int as n from team_invitations`));
+    expect(own!.n).toBeGreaterThan(0);
   });
 });

@@ -1,7 +1,8 @@
 import { AsyncLocalStorage } from "node:async_hooks";
-import { sql } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 import type { ReservedSql } from "postgres";
 import { db, sql as pool, type Tx } from "./client";
+import { DatabaseUnavailableError, databaseUnavailable, isConnectionError, markDatabaseAvailable, markDatabaseUnavailable } from "./availability";
 import { DatabaseBusyError, NestedDoorError } from "./errors";
 import { env } from "@/server/env";
 import { logger } from "@/server/logger";
@@ -28,6 +29,10 @@ import { logger } from "@/server/logger";
  *    none frees up in time.
  * Code that calls Stripe, S3 or mail does so between short transactions, never
  * inside one (see tenantScopeProcedure in server/api/trpc.ts).
+ *
+ * When the database is out of reach, a door fails with DatabaseUnavailableError (a 503 with
+ * Retry-After over HTTP); after the first such failure, doors fail at once without trying until
+ * a background probe sees the database again (server/db/availability.ts).
  */
 
 /** A counting semaphore whose waits time out; waiters are served in arrival order. */
@@ -87,23 +92,45 @@ async function openDoor<T>(name: string, run: (tx: Tx) => Promise<T>): Promise<T
     if (!env.isProduction) throw error;
     logger.error({ err: error }, "nested database door");
   }
+  if (databaseUnavailable()) throw new DatabaseUnavailableError();
   const release = await doors.slots.acquire(env.DATABASE_ACQUIRE_TIMEOUT_MS);
   const door: OpenDoor = { name, open: true };
   try {
     // The store is entered inside the callback, not around db.transaction: postgres.js may
     // start the callback from another request's context when it hands over a connection.
-    return await db.transaction((tx) => doors.current.run(door, () => run(tx)));
+    const result = await db.transaction((tx) => doors.current.run(door, () => run(tx)));
+    markDatabaseAvailable();
+    return result;
+  } catch (error) {
+    throw unavailableOr(error);
   } finally {
     door.open = false;
     release();
   }
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The statement that confines a transaction to one tenant, in either form (TENANT_CONTEXT_MODE):
+ * - set_config: one parameterised SELECT setting role and tenant, both transaction-local.
+ * - set_local: SET LOCAL ROLE and SET LOCAL app.tenant_id, sent together in one round trip. On
+ *   Citus only SET LOCAL reaches the worker nodes (citus.propagate_set_commands = 'local'), where
+ *   the policies of the shards are evaluated; set_config's value stays on the coordinator.
+ *   SET takes no parameters, so the id is checked to be a uuid before it is written in.
+ */
+export function tenantContextStatement(tenantId: string, mode = env.TENANT_CONTEXT_MODE): SQL {
+  if (mode === "set_config") {
+    return sql`select set_config('role', 'souk_tenant', true), set_config('app.tenant_id', ${tenantId}, true)`;
+  }
+  if (!UUID.test(tenantId)) throw new TypeError(`tenant id is not a uuid: ${JSON.stringify(tenantId)}`);
+  return sql.raw(`set local role souk_tenant; set local app.tenant_id = '${tenantId.toLowerCase()}'`);
+}
+
 export async function withTenant<T>(tenantId: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  const statement = tenantContextStatement(tenantId);
   return openDoor(`tenant:${tenantId}`, async (tx) => {
-    await tx.execute(
-      sql`select set_config('role', 'souk_tenant', true), set_config('app.tenant_id', ${tenantId}, true)`,
-    );
+    await tx.execute(statement);
     return fn(tx);
   });
 }
@@ -123,9 +150,12 @@ export async function withSystem<T>(purpose: string, fn: (tx: Tx) => Promise<T>)
 export async function withSystemSession<T>(purpose: string, fn: (session: ReservedSql) => Promise<T>): Promise<T> {
   logger.debug({ purpose }, "withSystemSession");
   // It holds a pooled connection like a door does, so it takes a slot too.
+  if (databaseUnavailable()) throw new DatabaseUnavailableError();
   const release = await doors.slots.acquire(env.DATABASE_ACQUIRE_TIMEOUT_MS);
   try {
-    const session = await pool.reserve();
+    const session = await pool.reserve().catch((error: unknown) => {
+      throw unavailableOr(error);
+    });
     try {
       return await fn(session);
     } finally {
@@ -137,5 +167,12 @@ export async function withSystemSession<T>(purpose: string, fn: (session: Reserv
   }
 }
 
+/** A connection-level failure becomes DatabaseUnavailableError and opens the breaker; others pass. */
+function unavailableOr(error: unknown): unknown {
+  if (error instanceof DatabaseUnavailableError || !isConnectionError(error)) return error;
+  markDatabaseUnavailable(() => pool`select 1`);
+  return new DatabaseUnavailableError(error);
+}
+
 export type { ReservedSql, Tx };
-export { DatabaseBusyError, NestedDoorError };
+export { DatabaseBusyError, DatabaseUnavailableError, NestedDoorError };

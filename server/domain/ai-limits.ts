@@ -1,9 +1,9 @@
 import { and, eq, lt, sql } from "drizzle-orm";
 import { aiRequests } from "@/server/db/schema";
 import { withTenant, type Tx } from "@/server/db/tenancy";
-import { env } from "@/server/env";
+import type { Redis } from "ioredis";
 import { MAX_CALL_MS } from "@/server/integrations/ai";
-import { redisEval } from "@/server/integrations/redis";
+import { getRedis } from "@/server/integrations/redis";
 import { DomainError, isUniqueViolation } from "./errors";
 
 /**
@@ -28,8 +28,10 @@ export const postgresSlotStore: AiSlotStore = {
   release: (tenantId, requestId) => withTenant(tenantId, (tx) => releaseAiSlot(tx, requestId)),
 };
 
+/** Redis when REDIS_URL is set (the app's shared connection), else PostgreSQL. */
 export function aiSlotStoreFromEnv(): AiSlotStore {
-  return env.REDIS_URL ? redisSlotStore(env.REDIS_URL) : postgresSlotStore;
+  const redis = getRedis();
+  return redis ? redisSlotStore(redis) : postgresSlotStore;
 }
 
 /** Rows older than this are no use to either limit. */
@@ -80,17 +82,17 @@ redis.call('PEXPIRE', KEYS[1], lease)
 redis.call('PEXPIRE', KEYS[2], 60000)
 return {'ok', running + 1}`;
 
-export function redisSlotStore(url: string): AiSlotStore {
+export function redisSlotStore(redis: Redis): AiSlotStore {
   const keys = (tenantId: string, requestId: string) => [`souk:ai:{${tenantId}}:running`, `souk:ai:{${tenantId}}:started`, `souk:ai:{${tenantId}}:request:${requestId}`];
   return {
     async acquire(tenantId, requestId, limits) {
-      const [outcome, running] = (await redisEval(url, ACQUIRE, keys(tenantId, requestId), [requestId, String(MAX_CALL_MS), String(limits.concurrent), String(limits.perMinute)])) as [string, number];
+      const [outcome, running] = (await redis.eval(ACQUIRE, 3, ...keys(tenantId, requestId), requestId, MAX_CALL_MS, limits.concurrent, limits.perMinute)) as [string, number];
       if (outcome === "conflict") throw requestUsedError();
       if (outcome === "busy") throw concurrencyError(running, limits);
       if (outcome === "minute") throw perMinuteError(limits);
     },
     async release(tenantId, requestId) {
-      await redisEval(url, "return redis.call('ZREM', KEYS[1], ARGV[1])", [keys(tenantId, requestId)[0]!], [requestId]);
+      await redis.zrem(keys(tenantId, requestId)[0]!, requestId);
     },
   };
 }

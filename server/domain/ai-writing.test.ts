@@ -5,7 +5,7 @@ import { withSystem, withTenant } from "@/server/db/tenancy";
 import { createAiGateway, type AiConfig } from "@/server/integrations/ai";
 import { CANNED_DESCRIPTION, startAiTestServer, type AiTestServer } from "@/test/ai-server";
 import { callerFor, makeTenant, makeUser } from "@/test/factories";
-import { closeRedis } from "@/server/integrations/redis";
+import { Redis } from "ioredis";
 import { startRedisServer } from "@/test/redis";
 import { postgresSlotStore, redisSlotStore, type AiLimits, type AiSlotStore } from "./ai-limits";
 import { AI_OFF_MESSAGE, buildAiMessages, recordAiTokens, startAiDraft, type AiDraftChunk, type AiDraftInput } from "./ai-writing";
@@ -13,14 +13,15 @@ import type { TenantScope } from "./context";
 import { DomainError } from "./errors";
 
 let server: AiTestServer;
-const redis = await startRedisServer();
+const redisServer = await startRedisServer();
+const redis = redisServer ? new Redis(redisServer.url) : null;
 beforeAll(async () => {
   server = await startAiTestServer();
 });
 afterAll(async () => {
   await server.close();
-  await closeRedis();
-  await redis?.stop();
+  redis?.disconnect();
+  await redisServer?.stop();
 });
 beforeEach(() => server.reset());
 
@@ -142,7 +143,7 @@ describe("AI draft: refusals before any provider call", () => {
 
 // The limits hold whichever store keeps the counters: PostgreSQL, and Redis when a redis-server is installed.
 const stores: [string, () => AiSlotStore][] = [["PostgreSQL", () => postgresSlotStore]];
-if (redis) stores.push(["Redis", () => redisSlotStore(redis.url)]);
+if (redis) stores.push(["Redis", () => redisSlotStore(redis)]);
 else console.warn("redis-server is not installed: the Redis counters are not tested here");
 
 describe.each(stores)("AI draft: per-shop limits (%s)", (_name, store) => {

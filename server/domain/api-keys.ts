@@ -2,7 +2,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { text } from "./text";
 import { and, desc, eq, isNull, lt, or, sql } from "drizzle-orm";
 import { z } from "zod";
-import { apiKeys, tenants, type ApiKey, type MembershipRole } from "@/server/db/schema";
+import { apiKeys, plans, tenants, type ApiKey, type MembershipRole } from "@/server/db/schema";
 import { withSystem } from "@/server/db/tenancy";
 import { recordAudit } from "./audit";
 import type { Actor, TenantContext } from "./context";
@@ -25,6 +25,9 @@ const KEY_PATTERN = /^souk_[A-Za-z0-9_-]{32}$/;
 const DISPLAY_PREFIX_LENGTH = KEY_PREFIX.length + 8;
 /** last_used_at is written at most this often per key, so a busy key costs no write per request. */
 export const LAST_USED_WRITE_INTERVAL_MS = 5 * 60_000;
+
+/** The request rate of a shop key whose shop names no known plan: the smallest plan's (tenants.plan has no foreign key). */
+const PLAN_RATE_FALLBACK = 60;
 
 export function hashApiKey(key: string): string {
   return createHash("sha256").update(key).digest("hex");
@@ -143,6 +146,8 @@ export type ApiPrincipal = {
   tenantId: string | null;
   tenantSlug: string | null;
   scopes: ApiKeyScope[];
+  /** Requests a minute the shop's plan allows a key (server/rate-limit.ts); null for a platform key. */
+  requestsPerMinute: number | null;
 };
 
 export type ApiKeyFailure = "missing_key" | "invalid_key" | "revoked_key" | "expired_key";
@@ -178,9 +183,10 @@ async function lookupApiKey(
 ): Promise<{ ok: true; principal: ApiPrincipal; expiresAt: Date | null; lastUsedAt: Date | null } | { ok: false; failure: ApiKeyFailure }> {
   const [row] = await withSystem("api-key-lookup", (tx) =>
     tx
-      .select({ id: apiKeys.id, kind: apiKeys.kind, tenantId: apiKeys.tenantId, scopes: apiKeys.scopes, expiresAt: apiKeys.expiresAt, revokedAt: apiKeys.revokedAt, lastUsedAt: apiKeys.lastUsedAt, tenantSlug: tenants.slug, tenantStatus: tenants.status })
+      .select({ id: apiKeys.id, kind: apiKeys.kind, tenantId: apiKeys.tenantId, scopes: apiKeys.scopes, expiresAt: apiKeys.expiresAt, revokedAt: apiKeys.revokedAt, lastUsedAt: apiKeys.lastUsedAt, tenantSlug: tenants.slug, tenantStatus: tenants.status, requestsPerMinute: plans.apiRequestsPerMinute })
       .from(apiKeys)
       .leftJoin(tenants, eq(tenants.id, apiKeys.tenantId))
+      .leftJoin(plans, eq(plans.id, tenants.plan))
       .where(eq(apiKeys.keyHash, hash)),
   );
   if (!row || (row.kind === "shop" && (!row.tenantSlug || row.tenantStatus === "deleted"))) return { ok: false, failure: "invalid_key" };
@@ -193,7 +199,7 @@ async function lookupApiKey(
   }
   return {
     ok: true,
-    principal: { keyId: row.id, kind: row.kind, tenantId: row.tenantId, tenantSlug: row.tenantSlug, scopes: row.scopes.filter((s): s is ApiKeyScope => (apiKeyScopes as readonly string[]).includes(s)) },
+    principal: { keyId: row.id, kind: row.kind, tenantId: row.tenantId, tenantSlug: row.tenantSlug, requestsPerMinute: row.kind === "shop" ? (row.requestsPerMinute ?? PLAN_RATE_FALLBACK) : null, scopes: row.scopes.filter((s): s is ApiKeyScope => (apiKeyScopes as readonly string[]).includes(s)) },
     expiresAt: row.expiresAt,
     lastUsedAt,
   };

@@ -1,6 +1,6 @@
 import { count, desc, eq, ne } from "drizzle-orm";
 import { z } from "zod";
-import { memberships, products, provisioningLogs, subscriptions, tenants, users, type Plan, type Subscription } from "@/server/db/schema";
+import { products, provisioningLogs, subscriptions, tenants, users, type Plan, type Subscription } from "@/server/db/schema";
 import { withSystem, type Tx } from "@/server/db/tenancy";
 import { env } from "@/server/env";
 import {
@@ -23,7 +23,7 @@ import { inTenant, type TenantContext, type TenantScope } from "./context";
 import { DomainError } from "./errors";
 import { retryProvisioning } from "./lifecycle";
 import { currencyDigits } from "./money";
-import { getPlan, listPlans, meterEventName, monthlyAmountMinor, overageLookupKey, overageMetrics, planLimit, storedMediaBytes, type PlanLimit } from "./plans";
+import { getPlan, listPlans, meterEventName, monthlyAmountMinor, overageLookupKey, overageMetrics, planLimit, storedMediaBytes, teamSeatsUsed, type PlanLimit } from "./plans";
 import { applySubscriptionSnapshot, lockTenantBilling } from "./subscriptions";
 import { trialState, type TrialState } from "./trials";
 
@@ -92,7 +92,8 @@ export async function getBillingOverview(ctx: TenantContext): Promise<BillingOve
   const all = await listPlans(ctx.tx);
   const plan = all.find((p) => p.id === tenant.plan) ?? (await getPlan(ctx.tx, "trial"));
   const sub = await subscriptionOf(ctx);
-  const [members] = await ctx.tx.select({ n: count() }).from(memberships).where(eq(memberships.tenantId, ctx.tenantId));
+  // Seats as the limit counts them: members and pending invitations.
+  const seats = await teamSeatsUsed(ctx);
   // Same counting rules as the limit checks: non-archived products, stored media bytes.
   const [productCount] = await ctx.tx.select({ n: count() }).from(products).where(ne(products.status, "archived"));
   const storedBytes = await storedMediaBytes(ctx);
@@ -112,7 +113,7 @@ export async function getBillingOverview(ctx: TenantContext): Promise<BillingOve
       : null,
     usage: [
       { limit: "products", label: "Products", used: productCount?.n ?? 0, max: planLimit(plan, "products") },
-      { limit: "teamMembers", label: "Team members", used: members?.n ?? 0, max: planLimit(plan, "teamMembers") },
+      { limit: "teamMembers", label: "Team members", used: seats, max: planLimit(plan, "teamMembers") },
       { limit: "storageBytes", label: "Storage", used: storedBytes, max: planLimit(plan, "storageBytes") },
       { limit: "apiCallsPerMonth", label: "API calls this month", used: await apiCallsThisMonth(ctx), max: planLimit(plan, "apiCallsPerMonth") },
     ],

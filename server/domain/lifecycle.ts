@@ -58,14 +58,12 @@ export const defaultProvisioningSteps: ProvisioningStep[] = [
   },
 ];
 
-async function succeededSteps(tenantId: string): Promise<Set<string>> {
-  const rows = await withSystem("provisioning", (tx) =>
-    tx
-      .select({ step: provisioningLogs.step, status: provisioningLogs.status })
-      .from(provisioningLogs)
-      .where(eq(provisioningLogs.tenantId, tenantId))
-      .orderBy(provisioningLogs.id),
-  );
+async function succeededSteps(tx: Tx, tenantId: string): Promise<Set<string>> {
+  const rows = await tx
+    .select({ step: provisioningLogs.step, status: provisioningLogs.status })
+    .from(provisioningLogs)
+    .where(eq(provisioningLogs.tenantId, tenantId))
+    .orderBy(provisioningLogs.id);
   const last = new Map<string, string>();
   for (const r of rows) last.set(r.step, r.status);
   return new Set([...last].filter(([, status]) => status === "succeeded").map(([step]) => step));
@@ -85,11 +83,15 @@ export async function provisionTenant(tenantId: string, cause: string, steps: Pr
     return row.status === "pending" || row.status === "failed" || row.status === "provisioning" ? "provisioning" : row.status;
   });
   if (start !== "provisioning") return start ?? "deleted";
-  const done = await succeededSteps(tenantId);
+  const done = await withSystem("provisioning", (tx) => succeededSteps(tx, tenantId));
   for (const step of steps) {
     if (done.has(step.name)) continue;
     try {
       await withSystem("provisioning", async (tx) => {
+        // Another run for the same shop (the job queued twice, on another worker) may have done
+        // the step since: with the shop's row locked, look again, so a step runs and logs once.
+        await tx.select({ id: tenants.id }).from(tenants).where(eq(tenants.id, tenantId)).for("update");
+        if ((await succeededSteps(tx, tenantId)).has(step.name)) return;
         const detail = (await step.run(tx, tenantId)) ?? {};
         await tx.insert(provisioningLogs).values({ tenantId, step: step.name, status: "succeeded", cause, detail });
       });

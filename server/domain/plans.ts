@@ -1,6 +1,6 @@
-import { asc, count, eq, sum } from "drizzle-orm";
+import { and, asc, count, eq, gt, isNull, sum } from "drizzle-orm";
 import { formatBytes } from "@/lib/format-bytes";
-import { mediaAssets, memberships, plans, tenants, type Plan, type PlanMetric } from "@/server/db/schema";
+import { mediaAssets, memberships, plans, teamInvitations, tenants, type Plan, type PlanMetric } from "@/server/db/schema";
 import { withSystem, type Tx } from "@/server/db/tenancy";
 import type { TenantContext } from "./context";
 import { DomainError } from "./errors";
@@ -93,10 +93,24 @@ export async function assertStorageFor(ctx: Pick<TenantContext, "tx" | "tenantId
 }
 
 /**
- * The team-member limit, for every path that adds a membership (the invitation
- * flow calls it before inserting; it counts current members, owner included).
+ * Seats the team-member limit counts: members (owners included) and pending invitations (neither
+ * accepted, revoked nor expired), so invitations cannot run past the plan before anyone accepts.
  */
-export async function assertCanAddTeamMember(ctx: Pick<TenantContext, "tx" | "tenantId">): Promise<void> {
-  const [row] = await ctx.tx.select({ n: count() }).from(memberships).where(eq(memberships.tenantId, ctx.tenantId));
-  await assertWithinPlanLimit(ctx, "teamMembers", row?.n ?? 0);
+export async function teamSeatsUsed(ctx: Pick<TenantContext, "tx" | "tenantId">, now = new Date()): Promise<number> {
+  const [members] = await ctx.tx.select({ n: count() }).from(memberships).where(eq(memberships.tenantId, ctx.tenantId));
+  const [pending] = await ctx.tx
+    .select({ n: count() })
+    .from(teamInvitations)
+    .where(and(eq(teamInvitations.tenantId, ctx.tenantId), isNull(teamInvitations.acceptedAt), isNull(teamInvitations.revokedAt), gt(teamInvitations.expiresAt, now)));
+  return (members?.n ?? 0) + (pending?.n ?? 0);
+}
+
+/**
+ * The team-member limit, for every path that adds a seat (an invitation, or renewing an expired
+ * one): room for `adding` more beside the members and pending invitations. Accepting an
+ * invitation adds nothing (its seat is already counted) and checks with `adding = 0`, which still
+ * refuses when a downgrade left the shop over its plan.
+ */
+export async function assertCanAddTeamMember(ctx: Pick<TenantContext, "tx" | "tenantId">, adding = 1): Promise<void> {
+  await assertWithinPlanLimit(ctx, "teamMembers", await teamSeatsUsed(ctx), adding);
 }

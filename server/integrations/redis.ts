@@ -1,36 +1,28 @@
-import { createClient } from "@redis/client";
-import { logger } from "@/server/logger";
+import "server-only";
+import { Redis } from "ioredis";
+import { env } from "@/server/env";
 
 /**
- * Redis (REDIS_URL), for counters every instance shares. One client per URL and process, kept
- * on globalThis like the database pool (one per process whatever the bundling), connected on
- * first use. Only this module imports the Redis SDK.
+ * The app's own Redis connection (the cache handler has its own: Next.js loads it
+ * outside the bundles). Null when REDIS_URL is unset. Commands fail at once while
+ * disconnected instead of queueing, so a dead Redis never holds a request.
  */
-type Client = ReturnType<typeof createClient>;
-const globalForRedis = globalThis as unknown as { soukRedis?: Map<string, Promise<Client>> };
-const clients = (globalForRedis.soukRedis ??= new Map());
+const globalForRedis = globalThis as unknown as { soukRedis?: Redis | null };
 
-function clientFor(url: string): Promise<Client> {
-  let client = clients.get(url);
-  if (!client) {
-    const created = createClient({ url, socket: { connectTimeout: 5_000 } });
-    created.on("error", (error: unknown) => logger.error({ err: error }, "Redis connection error"));
-    client = created.connect();
-    // A failed first connection is not cached: the next call tries again.
-    client.catch(() => clients.delete(url));
-    clients.set(url, client);
-  }
+/** One connection per process, shared by Next's separate module copies (proxy and routes). */
+export function getRedis(): Redis | null {
+  if (globalForRedis.soukRedis !== undefined) return globalForRedis.soukRedis;
+  const client = (globalForRedis.soukRedis = env.REDIS_URL
+    ? new Redis(env.REDIS_URL, {
+        connectTimeout: 1000,
+        commandTimeout: 500,
+        enableOfflineQueue: false,
+        maxRetriesPerRequest: 0,
+        retryStrategy: (times) => Math.min(times * 100, 1000),
+      })
+    : null);
+  // Errors are reported by the health check (and the rate limiter's fallback warning); an
+  // unhandled "error" event would crash the process.
+  client?.on("error", () => {});
   return client;
-}
-
-/** Runs a Lua script atomically on the server. */
-export async function redisEval(url: string, script: string, keys: string[], args: string[]): Promise<unknown> {
-  return (await clientFor(url)).eval(script, { keys, arguments: args });
-}
-
-/** Closes the clients (tests, shutdown). */
-export async function closeRedis(): Promise<void> {
-  const all = [...clients.values()];
-  clients.clear();
-  await Promise.all(all.map(async (c) => (await c.catch(() => null))?.quit().catch(() => {})));
 }

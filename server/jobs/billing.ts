@@ -1,4 +1,4 @@
-import { eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { z } from "zod";
 import { tenants } from "@/server/db/schema";
 import { withSystem } from "@/server/db/tenancy";
@@ -114,11 +114,13 @@ export async function purgeDeletedTenants(now = new Date(), s3BatchSize = 1000):
     try {
       const objects = await purgeTenantMedia(tenantId, s3BatchSize);
       if (objects) logger.info({ tenantId, objects }, "deleted a purged tenant's stored objects");
-      await withSystem("tenant-purge", async (tx) => {
-        await recordAudit(tx, { userId: null }, { tenantId, action: "tenant.purged", targetType: "tenant", targetId: tenantId, metadata: { retentionDays: env.TENANT_RETENTION_DAYS } });
-        await tx.delete(tenants).where(eq(tenants.id, tenantId));
+      const deleted = await withSystem("tenant-purge", async (tx) => {
+        // Another purge (a second worker) may have removed it meanwhile: audit only our own delete.
+        const [row] = await tx.delete(tenants).where(and(eq(tenants.id, tenantId), eq(tenants.status, "deleted"))).returning({ id: tenants.id });
+        if (row) await recordAudit(tx, { userId: null }, { tenantId, action: "tenant.purged", targetType: "tenant", targetId: tenantId, metadata: { retentionDays: env.TENANT_RETENTION_DAYS } });
+        return Boolean(row);
       });
-      purged.push(tenantId);
+      if (deleted) purged.push(tenantId);
     } catch (error) {
       logger.error({ err: error, tenantId }, "tenant purge failed");
     }

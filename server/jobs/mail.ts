@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { MAIL_JOBS, sendPasswordResetMailTo, sendVerificationMailTo } from "@/server/domain/users";
+import { sendInvitationMail, TEAM_INVITATION_MAIL_JOB } from "@/server/domain/team";
 import { SEND_MAIL_JOB } from "@/server/domain/usage/overview";
 import { sendMail } from "@/server/integrations/mail";
 import { defineJob } from "./define";
@@ -30,4 +31,12 @@ export const sendMailJob = defineJob({
   handle: (message) => sendMail(message),
 });
 
-export const mailJobs = [sendVerificationMailJob, sendPasswordResetMailJob, sendMailJob];
+/** A team invitation's link, issued and mailed by the worker (the token never sits in the queue). */
+export const sendTeamInvitationMailJob = defineJob({
+  name: TEAM_INVITATION_MAIL_JOB,
+  schema: z.object({ tenantId: z.uuid(), invitationId: z.uuid() }),
+  maxAttempts: 5,
+  handle: (payload) => sendInvitationMail(payload),
+});
+
+export const mailJobs = [sendVerificationMailJob, sendPasswordResetMailJob, sendMailJob, sendTeamInvitationMailJob];

@@ -41,5 +41,8 @@ function plainPage(title: string, heading: string, text: string): string {
 /** The body of a suspended shop's 503. */
 export const unavailableHtml = () => plainPage("Temporarily unavailable", "This shop is temporarily unavailable", "Please come back a little later.");
 
+/** The body of the 503 while the database is out of reach (any page, not only a shop's). */
+export const serviceUnavailableHtml = () => plainPage("Temporarily unavailable", "We'll be right back", "The service is briefly unavailable. This page will work again in a few seconds.");
+
 /** The body of the 404 for a slug with no open or suspended shop behind it. */
 export const shopNotFoundHtml = () => plainPage("Shop not found", "There is no shop at this address", "Check the link, or the shop may have closed.");

@@ -1,13 +1,13 @@
 "use client";
 
-import { useActionState } from "react";
 import { SubmitButton } from "@/components/submit-button";
 import { Alert } from "@/components/ui/alert";
 import { FormField } from "@/components/ui/form-field";
-import { forgotPasswordAction, type FormState } from "../actions";
+import { forgotPasswordAction } from "../actions";
+import { useFormAction } from "../use-form-action";
 
 export function ForgotPasswordForm() {
-  const [state, action] = useActionState<FormState, FormData>(forgotPasswordAction, {});
+  const [state, action] = useFormAction(forgotPasswordAction);
   if (state.ok) {
     return <Alert variant="success">If an account exists for that address, we sent it a link to choose a new password. It is valid for one hour.</Alert>;
   }

@@ -1,14 +1,15 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { useActionState, useEffect } from "react";
+import { useEffect } from "react";
 import { SubmitButton } from "@/components/submit-button";
 import { Alert } from "@/components/ui/alert";
 import { FormField } from "@/components/ui/form-field";
-import { resetPasswordAction, type FormState } from "../actions";
+import { resetPasswordAction } from "../actions";
+import { useFormAction } from "../use-form-action";
 
 export function ResetPasswordForm({ token }: { token: string }) {
-  const [state, action] = useActionState<FormState, FormData>(resetPasswordAction, {});
+  const [state, action] = useFormAction(resetPasswordAction);
   const router = useRouter();
   useEffect(() => {
     if (state.ok) router.push("/sign-in?notice=password-reset");

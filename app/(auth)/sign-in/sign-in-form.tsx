@@ -1,14 +1,14 @@
 "use client";
 
 import Link from "next/link";
-import { useActionState } from "react";
 import { SubmitButton } from "@/components/submit-button";
 import { Alert } from "@/components/ui/alert";
 import { FormField } from "@/components/ui/form-field";
-import { signInAction, type FormState } from "../actions";
+import { signInAction } from "../actions";
+import { useFormAction } from "../use-form-action";
 
 export function SignInForm({ callbackUrl, notice }: { callbackUrl?: string; notice?: string }) {
-  const [state, action] = useActionState<FormState, FormData>(signInAction, {});
+  const [state, action] = useFormAction(signInAction);
   return (
     <form action={action} className="grid gap-4" noValidate>
       {notice && !state.error ? <Alert variant="success">{notice}</Alert> : null}

@@ -1,13 +1,13 @@
 "use client";
 
-import { useActionState } from "react";
 import { SubmitButton } from "@/components/submit-button";
 import { Alert } from "@/components/ui/alert";
 import { FormField } from "@/components/ui/form-field";
-import { signUpAction, type FormState } from "../actions";
+import { signUpAction } from "../actions";
+import { useFormAction } from "../use-form-action";
 
 export function SignUpForm({ minPasswordLength }: { minPasswordLength: number }) {
-  const [state, action] = useActionState<FormState, FormData>(signUpAction, {});
+  const [state, action] = useFormAction(signUpAction);
   const fe = state.fieldErrors ?? {};
   return (
     <form action={action} className="grid gap-4" noValidate>

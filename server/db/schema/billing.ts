@@ -36,6 +36,8 @@ export const plans = pgTable("plans", {
   maxTeamMembers: integer().notNull(),
   maxStorageBytes: bigint({ mode: "number" }).notNull(),
   maxApiCallsPerMonth: integer().notNull(),
+  /** Requests one API key of a shop on this plan may make per rate-limit window (a minute; server/rate-limit.ts). */
+  apiRequestsPerMinute: integer().notNull().default(60),
   /** Included quantity per metric per month before overage. */
   includedUsage: jsonb().$type<Partial<Record<PlanMetric, number>>>().notNull().default({}),
   /**

@@ -8,4 +8,7 @@ export * from "./catalog";
 export * from "./usage";
 export * from "./api-keys";
 export * from "./billing-runs";
+export * from "./team";
+export * from "./rate-limits";
+export * from "./workers";
 export * from "./ai";

@@ -6,7 +6,7 @@ import { createTenant } from "@/server/domain/tenants";
 import { makeTenant, makeUser, setTenantStatus, uniqueSuffix } from "@/test/factories";
 import { ingestUsage, SHOP_REF_CACHE_TTL_MS } from "./ingest";
 
-const platform: ApiPrincipal = { keyId: "00000000-0000-0000-0000-000000000000", kind: "platform", tenantId: null, tenantSlug: null, scopes: ["usage:write"] };
+const platform: ApiPrincipal = { keyId: "00000000-0000-0000-0000-000000000000", kind: "platform", tenantId: null, tenantSlug: null, scopes: ["usage:write"], requestsPerMinute: null };
 const ev = (shop: string) => ({ shop, metric: "api_calls", quantity: 1, occurredAt: new Date().toISOString(), idempotencyKey: `e-${uniqueSuffix()}` });
 const codes = (result: { errors: { code: string }[] }) => result.errors.map((e) => e.code);
 

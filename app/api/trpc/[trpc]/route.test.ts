@@ -5,7 +5,9 @@ import { capturedMails } from "@/server/db/schema";
 import { requestPasswordReset, resetPassword, signOutEverywhere } from "@/server/domain/users";
 import { runDueJobs } from "@/server/jobs/run-once";
 import { request, signInOverHttp, type CookieJar } from "@/test/auth-http";
-import { makeUser, TEST_PASSWORD } from "@/test/factories";
+import { NextRequest } from "next/server";
+import { makeShopKey } from "@/test/api-keys";
+import { makeTenant, makeUser, TEST_PASSWORD } from "@/test/factories";
 import { GET } from "./route";
 
 /** users.me through the app's own tRPC route handler, with the browser's cookies. */
@@ -59,3 +61,33 @@ describe("sessions end when the password is reset", () => {
     expect(await me(someoneElse)).toBe(200);
   });
 });
+
+describe("API keys on /api/trpc are rate-limited per key, by the shop's plan", () => {
+  async function listProducts(key: string, tenantSlug: string) {
+    const input = encodeURIComponent(JSON.stringify({ json: { tenantSlug } }));
+    const req = new NextRequest(`http://localhost:3000/api/trpc/catalog.listProducts?input=${input}`, { headers: { authorization: `Bearer ${key}` } });
+    return (await GET(req, { params: Promise.resolve({ trpc: "catalog.listProducts" }) }))!;
+  }
+
+  it("answers TOO_MANY_REQUESTS (429) with Retry-After and RateLimit fields after a trial key's 60 requests; a session is not limited by it", async () => {
+    const owner = await makeUser();
+    const shop = await makeTenant(owner);
+    const { key } = await makeShopKey(shop, owner.id, ["catalog:read"]);
+    const statuses: number[] = [];
+    for (let i = 0; i < 60; i++) statuses.push((await listProducts(key, shop.slug)).status);
+    expect(new Set(statuses)).toEqual(new Set([200]));
+
+    const refused = await listProducts(key, shop.slug);
+    expect(refused.status).toBe(429);
+    const wait = Number(refused.headers.get("retry-after"));
+    expect(wait).toBeGreaterThanOrEqual(1);
+    expect(refused.headers.get("ratelimit-policy")).toBe('"api";q=60;w=60');
+    expect(refused.headers.get("ratelimit")).toBe(`"api";r=0;t=${wait}`);
+    const body = (await refused.json()) as { error: { json: { data: { code: string }; message: string } } };
+    expect(body.error.json.data.code).toBe("TOO_MANY_REQUESTS");
+    expect(body.error.json.message).toMatch(/rate limit/);
+
+    expect(await me(await signInOverHttp(owner.email, TEST_PASSWORD))).toBe(200);
+  });
+});
+

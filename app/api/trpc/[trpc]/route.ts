@@ -1,18 +1,34 @@
+import { TRPCError } from "@trpc/server";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { appRouter } from "@/server/api/root";
 import { contextFromHeaders } from "@/server/api/request-context";
 import { auth } from "@/server/auth";
+import { limitApiKey, retryMessage, withRateLimitHeaders, type RateLimitDecision } from "@/server/rate-limit";
+import { RETRY_AFTER_SECONDS } from "@/server/api/errors";
 
 // auth(handler) reads the session from this request's own cookie (no request-scoped
 // next/headers), so the handler is the same whether Next.js or a test calls it. A Bearer key,
-// when sent, takes the place of the session (contextFromHeaders).
-const handler = auth((req) =>
-  fetchRequestHandler({
+// when sent, takes the place of the session (contextFromHeaders) and is rate-limited per key:
+// one count per HTTP request (a batch of calls is one request); 429 TOO_MANY_REQUESTS over it.
+const handler = auth(async (req) => {
+  let rateLimit: RateLimitDecision | null = null;
+  const response = await fetchRequestHandler({
     endpoint: "/api/trpc",
     req,
     router: appRouter,
-    createContext: () => contextFromHeaders(req.headers, async () => req.auth?.user?.id ?? null),
-  }),
-);
+    createContext: async () => {
+      const ctx = await contextFromHeaders(req.headers, async () => req.auth?.user?.id ?? null);
+      if (ctx.apiKey) {
+        rateLimit = await limitApiKey(ctx.apiKey);
+        if (!rateLimit.allowed) throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: `This API key is over its rate limit. ${retryMessage(rateLimit.resetSeconds)}` });
+      }
+      return ctx;
+    },
+    // A 503 (database away or busy) tells the client when to retry.
+    responseMeta: ({ errors }) =>
+      errors.some((e) => e.code === "SERVICE_UNAVAILABLE") ? { headers: new Headers({ "retry-after": String(RETRY_AFTER_SECONDS) }) } : {},
+  });
+  return rateLimit ? withRateLimitHeaders(response, rateLimit) : response;
+});
 
 export { handler as GET, handler as POST };

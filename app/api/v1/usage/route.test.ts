@@ -1,7 +1,9 @@
 import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { withSystem, withTenant } from "@/server/db/tenancy";
-import { apiKeys } from "@/server/db/schema";
+import { setTimeout as sleep } from "node:timers/promises";
+import { apiKeys, tenants } from "@/server/db/schema";
+import { env } from "@/server/env";
 import { eq } from "drizzle-orm";
 import { makeTenant, makeUser, uniqueSuffix } from "@/test/factories";
 import { makePlatformKey, makeShopKey } from "@/test/api-keys";
@@ -136,4 +138,81 @@ describe("POST /api/v1/usage", () => {
     const [after] = await withTenant(shop.id, (tx) => tx.execute<{ n: number; q: string }>(sql`select count(*)::int as n, sum(quantity)::text as q from usage_events where source = 'platform' and metric = 'api_calls'`));
     expect(after).toEqual({ n: 1, q: "3.000000" });
   });
+
+  describe("rate limits per key, by the shop's plan", () => {
+    const burst = async (key: string, n: number) => {
+      const answers: Response[] = [];
+      for (let i = 0; i < n; i++) answers.push(await post({ events: [] }, key));
+      return answers;
+    };
+    const setPlan = (tenantId: string, plan: string) => withSystem("test-plan", (tx) => tx.update(tenants).set({ plan }).where(eq(tenants.id, tenantId)));
+
+    it("answers a trial shop's key 429 after 60 requests a minute, problem-style with Retry-After and RateLimit fields; the shop's other key is unaffected", async () => {
+      const owner = await makeUser();
+      const shop = await makeTenant(owner);
+      const { key } = await makeShopKey(shop, owner.id);
+      const { key: other } = await makeShopKey(shop, owner.id);
+      const answers = await burst(key, 61);
+      expect(answers.slice(0, 60).map((r) => r.status).filter((s) => s === 429)).toEqual([]);
+      expect(answers[0]!.headers.get("ratelimit-policy")).toBe('"api";q=60;w=60');
+      expect(answers[0]!.headers.get("ratelimit")).toMatch(/^"api";r=59;t=\d+$/);
+      expect(answers[0]!.headers.get("retry-after")).toBeNull();
+
+      const refused = answers[60]!;
+      expect(refused.status).toBe(429);
+      expect(refused.headers.get("content-type")).toBe("application/problem+json");
+      const wait = Number(refused.headers.get("retry-after"));
+      expect(wait).toBeGreaterThanOrEqual(1);
+      expect(wait).toBeLessThanOrEqual(60);
+      expect(refused.headers.get("ratelimit")).toBe(`"api";r=0;t=${wait}`);
+      expect(await refused.json()).toMatchObject({ status: 429, code: "rate_limited", title: expect.stringContaining("60 requests per 60 seconds") });
+      // A refused batch is not ingested.
+      expect((await post({ events: [ev()] }, key)).status).toBe(429);
+      expect(await usageOf(shop.id)).toBe("0");
+
+      const fresh = await post({ events: [ev()] }, other);
+      expect(fresh.status).toBe(200);
+      expect(fresh.headers.get("ratelimit")).toMatch(/^"api";r=59;/);
+    });
+
+    it("takes the numbers from the shop's plan: Starter and Pro 600, Museum 1,200; platform keys their own", async () => {
+      for (const [plan, quota] of [["starter", 600], ["pro", 600], ["museum", 1200]] as const) {
+        const owner = await makeUser();
+        const shop = await makeTenant(owner);
+        await setPlan(shop.id, plan);
+        const { key } = await makeShopKey(shop, owner.id);
+        expect((await post({ events: [] }, key)).headers.get("ratelimit-policy")).toBe(`"api";q=${quota};w=60`);
+      }
+      const { key } = await makePlatformKey();
+      expect((await post({ events: [] }, key)).headers.get("ratelimit-policy")).toBe(`"api";q=${env.RATE_LIMIT_PLATFORM_KEY_PER_MINUTE};w=60`);
+    });
+
+    it("lets the key in again once the window has passed (a 5-second window, configured)", async () => {
+      const window = env.RATE_LIMIT_WINDOW_SECONDS;
+      env.RATE_LIMIT_WINDOW_SECONDS = 5;
+      try {
+        const owner = await makeUser();
+        const shop = await makeTenant(owner);
+        const { key } = await makeShopKey(shop, owner.id);
+        const answers = await Promise.all(Array.from({ length: 61 }, () => post({ events: [] }, key)));
+        const refused = answers.find((r) => r.status === 429)!;
+        expect(refused).toBeDefined();
+        const wait = Number(refused.headers.get("retry-after"));
+        expect(wait).toBeGreaterThanOrEqual(1);
+        expect(wait).toBeLessThanOrEqual(5);
+        await sleep(wait * 1000 + 200);
+        const again = await post({ events: [ev()] }, key);
+        expect(again.status).toBe(200);
+        expect(again.headers.get("ratelimit-policy")).toBe('"api";q=60;w=5');
+      } finally {
+        env.RATE_LIMIT_WINDOW_SECONDS = window;
+      }
+    });
+
+    it("does not count requests without a valid key against anyone", async () => {
+      const answers = await burst("souk_" + "x".repeat(32), 3);
+      expect(answers.map((r) => [r.status, r.headers.get("ratelimit")])).toEqual(Array(3).fill([401, null]));
+    });
+  });
 });
+

@@ -1,5 +1,7 @@
 import { authenticateRequest, problem, problemFromError, readBodyLimited } from "@/server/api/rest";
+import type { ApiPrincipal } from "@/server/domain/api-keys";
 import { ingestUsage, MAX_BODY_BYTES } from "@/server/domain/usage/ingest";
+import { withRateLimitHeaders } from "@/server/rate-limit";
 
 /**
  * Batched usage ingestion: up to 1,000 events per request, with a shop key (its own events) or a
@@ -8,14 +10,19 @@ import { ingestUsage, MAX_BODY_BYTES } from "@/server/domain/usage/ingest";
  */
 export async function POST(request: Request) {
   // The proxy does not run for this route (see proxy.ts), so the request id is set here.
-  const response = await ingest(request);
+  // Authentication reads the database too: a database away answers 503 from there as well.
+  const response = await ingest(request).catch(problemFromError);
   response.headers.set("x-request-id", request.headers.get("x-request-id") ?? crypto.randomUUID());
   return response;
 }
 
 async function ingest(request: Request): Promise<Response> {
-  const principal = await authenticateRequest(request, "usage:write");
-  if (principal instanceof Response) return principal;
+  const caller = await authenticateRequest(request, "usage:write");
+  if (caller instanceof Response) return caller;
+  return withRateLimitHeaders(await ingestAs(caller.principal, request), caller.rateLimit);
+}
+
+async function ingestAs(principal: ApiPrincipal, request: Request): Promise<Response> {
   const text = await readBodyLimited(request, MAX_BODY_BYTES);
   if (text === null) return problem(413, "payload_too_large", `The body is larger than ${MAX_BODY_BYTES} bytes; send at most 1,000 events per request.`);
   let body: unknown;
