@@ -503,7 +503,7 @@ async function loadDomain() {
       const created = await withTenant(tenant.id, (tx) => createShopApiKey({ ...scope, tx }, { name: "drill", scopes: ["usage:write", "catalog:read", "catalog:write"], expiresInDays: 1 }));
       const products = await withTenant(tenant.id, async (tx) => {
         const out = [];
-        for (let p = 0; p < 4; p++) out.push(await createProduct({ ...scope, tx }, { name: `Drill product ${p}`, price: "12.500", status: "published", description: "", currency: null, categoryId: null, sku: null, stock: null, featured: false }));
+        for (let p = 0; p < 4; p++) out.push(await createProduct({ ...scope, tx }, { name: `Drill product ${p}`, price: "12.500", status: "published", description: "", seoTitle: "", seoDescription: "", currency: null, categoryId: null, sku: null, stock: null, featured: false }));
         return out;
       });
       const [sub] = await withSystem("drill-read", (tx) => tx.execute<{ stripe_customer_id: string }>(sql`select stripe_customer_id from subscriptions where tenant_id = ${tenant.id}`));

@@ -8,6 +8,8 @@
  *    Stripe emulator (in process, free port, webhooks to the app) and the job worker run
  *    beside it; Playwright gets STRIPE_EMULATOR_URL for its test controls.
  *    Unless S3_ENDPOINT is set, s3rver runs in process (temp dir, free port) for media uploads.
+ *    Unless AI_BASE_URL is set, the OpenAI-compatible test server (test/ai-server.ts) runs in
+ *    process for the AI writing help; Playwright gets AI_TEST_SERVER_URL to script its replies.
  * 5. `playwright test` with E2E_BASE_URL; then everything is stopped and dropped.
  * Metrics are on (a METRICS_TOKEN of this run's own unless set): the app's /api/metrics and the
  * worker's port, whose URL Playwright gets as WORKER_METRICS_URL.
@@ -22,6 +24,7 @@ import { createRunDatabase, type RunDatabase } from "./lib/postgres";
 import { freePort, waitForHttp } from "./lib/ports";
 import { startStripeEmulator, type StripeEmulator } from "./stripe-emulator/server";
 import { startLocalS3, type LocalS3 } from "./lib/s3rver-local";
+import { startAiTestServer, type AiTestServer } from "../test/ai-server";
 
 const root = process.cwd();
 const nextBin = path.join(root, "node_modules/next/dist/bin/next");
@@ -39,6 +42,7 @@ async function main(): Promise<number> {
   let worker: ChildProcess | undefined;
   let stripeEmulator: StripeEmulator | undefined;
   let localS3: LocalS3 | undefined;
+  let aiServer: AiTestServer | undefined;
   let s3Dir: string | undefined;
   let runDb: RunDatabase | undefined;
   const dbName = `souk_e2e_${process.pid}`;
@@ -83,6 +87,13 @@ async function main(): Promise<number> {
       console.log(`[e2e] s3rver on ${localS3.endpoint}`);
     }
 
+    // AI writing help: without AI_BASE_URL, canned streamed replies from the local test server.
+    if (!process.env.AI_BASE_URL) {
+      aiServer = await startAiTestServer({ port: await freePort() });
+      Object.assign(env, { AI_BASE_URL: aiServer.url, AI_MODEL: "test-model", AI_TEST_SERVER_URL: aiServer.url.replace(/\/v1$/, "") });
+      console.log(`[e2e] AI test server on ${aiServer.url}`);
+    }
+
     if (process.env.E2E_SKIP_BUILD !== "1") {
       console.log("[e2e] next build…");
       const code = await run(process.execPath, [nextBin, "build"], env);
@@ -102,6 +113,7 @@ async function main(): Promise<number> {
     }
     await stripeEmulator?.close().catch(() => {});
     await localS3?.stop().catch(() => {});
+    await aiServer?.close().catch(() => {});
     if (s3Dir) rmSync(s3Dir, { recursive: true, force: true });
     if (server && server.exitCode === null) {
       server.kill("SIGTERM");

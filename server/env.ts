@@ -124,6 +124,17 @@ const schema = z
     S3_FORCE_PATH_STYLE: bool.optional(),
     S3_PUBLIC_URL: optional,
     MEDIA_MAX_BYTES: z.coerce.number().int().min(1).default(10 * 1024 * 1024),
+    // AI writing help: an OpenAI-compatible chat-completions endpoint (OpenAI, Ollama, vLLM).
+    // No AI_BASE_URL or AI_MODEL: the feature is off and the editor says how to turn it on.
+    AI_BASE_URL: optional.pipe(z.url({ message: "AI_BASE_URL must be an http(s) URL, e.g. http://localhost:11434/v1" }).optional()),
+    AI_API_KEY: optional,
+    AI_MODEL: optional,
+    // Longest wait for the provider's first byte, and then between two streamed chunks.
+    AI_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
+    AI_MAX_OUTPUT_TOKENS: z.coerce.number().int().min(16).max(32_000).default(800),
+    // Per shop, shared by every instance: calls in flight at once, and calls started per minute.
+    AI_MAX_CONCURRENT_PER_SHOP: z.coerce.number().int().min(1).max(100).default(2),
+    AI_REQUESTS_PER_MINUTE_PER_SHOP: z.coerce.number().int().min(1).max(10_000).default(20),
     // Redis shared by every web instance: Next's cache and tag revalidations
     // (server/cache/redis-cache-handler.mjs) and the rate-limit counters. Unset: each process
     // keeps its own cache, and rate limits count in PostgreSQL.
@@ -164,6 +175,8 @@ const schema = z
     stripePriceIds: { starter: e.STRIPE_PRICE_STARTER, pro: e.STRIPE_PRICE_PRO, museum: e.STRIPE_PRICE_MUSEUM } as Record<string, string | undefined>,
     // Path-style URLs for s3rver/MinIO (any custom endpoint) unless told otherwise; virtual-hosted for AWS.
     S3_FORCE_PATH_STYLE: e.S3_FORCE_PATH_STYLE ?? Boolean(e.S3_ENDPOINT),
+    // Both an endpoint and a model are needed; the key is optional (a local Ollama takes none).
+    ai: e.AI_BASE_URL && e.AI_MODEL ? { baseUrl: e.AI_BASE_URL, apiKey: e.AI_API_KEY ?? null, model: e.AI_MODEL } : null,
     googleAuth: e.AUTH_GOOGLE_ID && e.AUTH_GOOGLE_SECRET ? { clientId: e.AUTH_GOOGLE_ID, clientSecret: e.AUTH_GOOGLE_SECRET } : null,
   }));
 

@@ -3,7 +3,7 @@ import type { Tenant } from "@/server/db/schema";
 import { withSystem, withTenant } from "@/server/db/tenancy";
 import { meterEventReports, subscriptions, usageStatementLines, usageStatements } from "@/server/db/schema";
 import { recordAudit } from "@/server/domain/audit";
-import { apiKeys, categories, mediaAssets, products, storefrontSettings, teamInvitations, usageAlerts, usageEvents, visitRateLimits, visits } from "@/server/db/schema";
+import { aiRequests, apiKeys, categories, mediaAssets, products, storefrontSettings, teamInvitations, usageAlerts, usageEvents, visitRateLimits, visits } from "@/server/db/schema";
 import { generateApiKey } from "@/server/domain/api-keys";
 import { sql } from "drizzle-orm";
 
@@ -29,6 +29,7 @@ export async function createTenantFixtures(tenant: Tenant, owner: PublicUser): P
     await tx.insert(storefrontSettings).values({ tenantId: tenant.id, tagline: "Fixture" });
     await tx.insert(visits).values({ tenantId: tenant.id, path: "/", visitorId: "fixture-visitor", productId: product!.id });
     await tx.insert(visitRateLimits).values({ tenantId: tenant.id, clientKey: "fixture-client", windowStart: new Date(), hits: 1 });
+    await tx.insert(aiRequests).values({ tenantId: tenant.id, id: crypto.randomUUID() });
     const occurredAt = new Date();
     const period = `${occurredAt.toISOString().slice(0, 7)}-01`;
     await tx.execute(sql`select usage_events_ensure_partition(${period}::date)`);

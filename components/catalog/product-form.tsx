@@ -4,6 +4,7 @@ import { useMutation, useQuery } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { toast } from "sonner";
+import { AiWritingPanel, type AiDraftKind } from "@/components/catalog/ai-writing";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { FormField } from "@/components/ui/form-field";
@@ -13,12 +14,19 @@ import { fieldErrorsOf, messageOf } from "@/lib/trpc/errors";
 import { useTRPC } from "@/lib/trpc/client";
 import type { Product, ProductStatus } from "@/server/db/schema";
 
-type Props = { tenantSlug: string; canEdit: boolean; defaultCurrency: string; product?: Product };
+type Props = {
+  tenantSlug: string;
+  canEdit: boolean;
+  defaultCurrency: string;
+  product?: Product;
+  /** Editing only (a draft needs the saved product): null when AI is on, else how to turn it on. */
+  aiOffMessage?: string | null;
+};
 
 const selectClass = "h-10 w-full rounded-md border border-border bg-background px-3 text-sm";
 
 /** Create or edit a product. A new product opens its edit page after saving, where images can be added. */
-export function ProductForm({ tenantSlug, canEdit, defaultCurrency, product }: Props) {
+export function ProductForm({ tenantSlug, canEdit, defaultCurrency, product, aiOffMessage = null }: Props) {
   const trpc = useTRPC();
   const router = useRouter();
   const cats = useQuery(trpc.catalog.listCategories.queryOptions({ tenantSlug }));
@@ -33,8 +41,19 @@ export function ProductForm({ tenantSlug, canEdit, defaultCurrency, product }: P
     stock: product?.stock === null || product?.stock === undefined ? "" : String(product.stock),
     featured: product?.featured ?? false,
     description: product?.description ?? "",
+    seoTitle: product?.seoTitle ?? "",
+    seoDescription: product?.seoDescription ?? "",
   });
   const set = <K extends keyof typeof form>(key: K, value: (typeof form)[K]) => setForm((f) => ({ ...f, [key]: value }));
+  const [drafting, setDrafting] = useState(false);
+  const [beforeDraft, setBeforeDraft] = useState<Pick<typeof form, "description" | "seoTitle" | "seoDescription"> | null>(null);
+
+  /** A streamed draft goes into the fields as editable text: the description, or the SEO title (line 1) and description (the rest). */
+  function applyDraft(kind: AiDraftKind, text: string) {
+    if (kind === "description") return set("description", text);
+    const at = text.indexOf("\n");
+    setForm((f) => ({ ...f, seoTitle: (at === -1 ? text : text.slice(0, at)).trim(), seoDescription: at === -1 ? "" : text.slice(at + 1).trim() }));
+  }
 
   const create = useMutation(
     trpc.catalog.createProduct.mutationOptions({
@@ -70,6 +89,8 @@ export function ProductForm({ tenantSlug, canEdit, defaultCurrency, product }: P
       stock: stock !== null && Number.isFinite(stock) ? stock : null,
       featured: form.featured,
       description: form.description,
+      seoTitle: form.seoTitle,
+      seoDescription: form.seoDescription,
     };
     if (product) update.mutate({ ...payload, id: product.id, slug: form.slug || undefined });
     else create.mutate({ ...payload, slug: form.slug || undefined });
@@ -136,10 +157,46 @@ export function ProductForm({ tenantSlug, canEdit, defaultCurrency, product }: P
           />
           {fe.description ? <p className="text-xs text-destructive">{fe.description}</p> : null}
         </div>
+        <FormField
+          id="product-seo-title"
+          label="SEO title"
+          value={form.seoTitle}
+          onChange={(e) => set("seoTitle", e.target.value)}
+          hint="The page title search engines show (about 60 characters). Empty: the product's name."
+          error={fe.seoTitle}
+        />
+        <div className="grid gap-1.5">
+          <Label htmlFor="product-seo-description">SEO description</Label>
+          <textarea
+            id="product-seo-description"
+            rows={2}
+            className="rounded-md border border-border bg-background px-3 py-2 text-sm"
+            value={form.seoDescription}
+            onChange={(e) => set("seoDescription", e.target.value)}
+            aria-invalid={fe.seoDescription ? true : undefined}
+          />
+          {fe.seoDescription ? <p className="text-xs text-destructive">{fe.seoDescription}</p> : <p className="text-xs text-muted-foreground">The snippet under the title in search results (about 155 characters). Empty: the description&apos;s start.</p>}
+        </div>
       </fieldset>
+      {product && canEdit ? (
+        <AiWritingPanel
+          tenantSlug={tenantSlug}
+          productId={product.id}
+          offMessage={aiOffMessage}
+          disabled={mutation.isPending}
+          onBusyChange={setDrafting}
+          onStart={() => setBeforeDraft({ description: form.description, seoTitle: form.seoTitle, seoDescription: form.seoDescription })}
+          onText={applyDraft}
+          onUndo={(kind) => {
+            if (!beforeDraft) return;
+            if (kind === "description") set("description", beforeDraft.description);
+            else setForm((f) => ({ ...f, seoTitle: beforeDraft.seoTitle, seoDescription: beforeDraft.seoDescription }));
+          }}
+        />
+      ) : null}
       {canEdit ? (
         <div>
-          <Button type="submit" pending={mutation.isPending}>
+          <Button type="submit" pending={mutation.isPending} disabled={drafting}>
             {product ? "Save product" : "Create product"}
           </Button>
         </div>

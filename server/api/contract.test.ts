@@ -21,6 +21,8 @@ type Product = {
   name: string;
   slug: string;
   description: string;
+  seoTitle: string;
+  seoDescription: string;
   price: string;
   currency: string | null;
   status: Status;
@@ -59,6 +61,8 @@ describe("public API contract", () => {
       price: string | number;
       slug?: string | undefined;
       description?: string | undefined;
+      seoTitle?: string | undefined;
+      seoDescription?: string | undefined;
       currency?: string | null | undefined;
       status?: Status | undefined;
       categoryId?: string | null | undefined;
@@ -72,6 +76,8 @@ describe("public API contract", () => {
       name?: string | undefined;
       slug?: string | undefined;
       description?: string | undefined;
+      seoTitle?: string | undefined;
+      seoDescription?: string | undefined;
       price?: string | number | undefined;
       currency?: string | null | undefined;
       status?: Status | undefined;

@@ -15,6 +15,9 @@ export const domainErrorStatus: Record<DomainErrorCode, { trpc: TRPC_ERROR_CODE_
   limit_reached: { trpc: "PRECONDITION_FAILED", http: 412 },
   rate_limited: { trpc: "TOO_MANY_REQUESTS", http: 429 },
   payload_too_large: { trpc: "PAYLOAD_TOO_LARGE", http: 413 },
+  bad_gateway: { trpc: "BAD_GATEWAY", http: 502 },
+  unavailable: { trpc: "SERVICE_UNAVAILABLE", http: 503 },
+  gateway_timeout: { trpc: "GATEWAY_TIMEOUT", http: 504 },
 };
 
 export function toTRPCError(error: unknown): unknown {

@@ -132,29 +132,43 @@ function tenantMember({ minRole, allowWhenSuspended = false }: TenantProcedureOp
   return publicProcedure
     .input(z.object({ tenantSlug: text().min(1).max(63) }))
     .use(async ({ ctx, input, type, next }) => {
-      const caller = await resolveTenantCaller(ctx, input.tenantSlug);
-      const { tenant, role, userId } = caller;
-      if (!roleAtLeast(role, minRole)) {
-        const who = ctx.apiKey ? "this API key's scopes give" : "you are";
-        throw new TRPCError({ code: "FORBIDDEN", message: `This needs the ${minRole} role or higher; ${who} ${role}.` });
-      }
-      // A trial that is over is read-only at once, before the job suspends the shop.
-      const trial = trialState(tenant);
-      if (type === "mutation" && trial?.ended && !allowWhenSuspended) {
-        throw new TRPCError({ code: "PRECONDITION_FAILED", message: trialEndedMessage(trial) });
-      }
-      if (type === "mutation" && tenant.status === "suspended" && !allowWhenSuspended) {
-        throw new TRPCError({ code: "PRECONDITION_FAILED", message: "This shop is suspended and read-only until billing is resolved." });
-      }
-      const tenantScope: TenantScope = {
-        tenantId: tenant.id,
-        role,
-        userId,
-        impersonatorUserId: ctx.impersonatorUserId,
-        requestId: ctx.requestId,
-      };
-      return next({ ctx: { ...ctx, tenant: tenant as Tenant, tenantScope } });
+      const { tenant, tenantScope } = await checkTenantCaller(ctx, input.tenantSlug, type === "mutation", { minRole, allowWhenSuspended });
+      return next({ ctx: { ...ctx, tenant, tenantScope } });
     });
+}
+
+/**
+ * The tenant check itself, for tRPC procedures and for route handlers that stream (they cannot
+ * be procedures): membership (or a shop key), role, and for a change, an ended trial or a
+ * suspended shop. Throws TRPCError; route handlers map it with getHTTPStatusCodeFromError.
+ */
+export async function checkTenantCaller(
+  ctx: ApiContext,
+  tenantSlug: string,
+  isChange: boolean,
+  { minRole, allowWhenSuspended = false }: TenantProcedureOptions,
+): Promise<{ tenant: Tenant; tenantScope: TenantScope }> {
+  const { tenant, role, userId } = await resolveTenantCaller(ctx, tenantSlug);
+  if (!roleAtLeast(role, minRole)) {
+    const who = ctx.apiKey ? "this API key's scopes give" : "you are";
+    throw new TRPCError({ code: "FORBIDDEN", message: `This needs the ${minRole} role or higher; ${who} ${role}.` });
+  }
+  // A trial that is over is read-only at once, before the job suspends the shop.
+  const trial = trialState(tenant);
+  if (isChange && trial?.ended && !allowWhenSuspended) {
+    throw new TRPCError({ code: "PRECONDITION_FAILED", message: trialEndedMessage(trial) });
+  }
+  if (isChange && tenant.status === "suspended" && !allowWhenSuspended) {
+    throw new TRPCError({ code: "PRECONDITION_FAILED", message: "This shop is suspended and read-only until billing is resolved." });
+  }
+  const tenantScope: TenantScope = {
+    tenantId: tenant.id,
+    role,
+    userId,
+    impersonatorUserId: ctx.impersonatorUserId,
+    requestId: ctx.requestId,
+  };
+  return { tenant, tenantScope };
 }
 
 /**

@@ -75,6 +75,8 @@ async function seedCatalog(ctx: TenantContext): Promise<Map<string, string>> {
       name: p.name,
       slug: p.slug,
       description: `**${p.name}**, made in small batches for the Souk demo shop.`,
+      seoTitle: "",
+      seoDescription: "",
       price: p.price,
       currency: null,
       status: "published",

@@ -174,9 +174,11 @@ describe("plan changes", () => {
         .map((i) => [i.price.lookup_key, i.price.recurring?.usage_type, String(i.price.unit_amount_decimal), meters.get(i.price.recurring?.meter ?? "") ?? null])
         .sort((a, b) => String(a[0]).localeCompare(String(b[0])));
     }
-    // Overage prices are exact sub-cent amounts in minor units: EUR 0.0005 per API call is 0.05 cents.
+    // Overage prices are exact sub-cent amounts in minor units: EUR 0.0005 per API call is 0.05 cents,
+    // EUR 0.000015 per AI token 0.0015 cents (its meter, souk_ai_tokens, is created on first use).
     expect(await items()).toEqual([
       ["souk_pro_monthly", "licensed", "19900", null],
+      ["souk_pro_monthly_overage_ai_tokens", "metered", "0.0015", "souk_ai_tokens"],
       ["souk_pro_monthly_overage_api_calls", "metered", "0.05", "souk_api_calls"],
       ["souk_pro_monthly_overage_storage_gb_months", "metered", "8", "souk_storage_gb_months"],
       ["souk_pro_monthly_overage_storefront_visits", "metered", "0.1", "souk_storefront_visits"],
@@ -184,6 +186,7 @@ describe("plan changes", () => {
     await caller.subscriptions.changePlan({ tenantSlug: shop.slug, plan: "museum" });
     expect(await items()).toEqual([
       ["souk_museum_monthly", "licensed", "79900", null],
+      ["souk_museum_monthly_overage_ai_tokens", "metered", "0.001", "souk_ai_tokens"],
       ["souk_museum_monthly_overage_api_calls", "metered", "0.02", "souk_api_calls"],
       ["souk_museum_monthly_overage_storage_gb_months", "metered", "5", "souk_storage_gb_months"],
       ["souk_museum_monthly_overage_storefront_visits", "metered", "0.05", "souk_storefront_visits"],

@@ -40,6 +40,9 @@ const productFields = {
   name: text().trim().min(1, "Enter a name").max(200, "Use at most 200 characters"),
   slug: catalogSlugInput,
   description: text().max(20_000, "Use at most 20,000 characters"),
+  // Search engines show about 60 and 155 characters; the limits leave room without allowing essays.
+  seoTitle: text().trim().max(120, "Use at most 120 characters"),
+  seoDescription: text().trim().max(320, "Use at most 320 characters"),
   price: priceInput,
   currency: productCurrencyInput,
   status: z.enum(["draft", "published", "archived"]),
@@ -53,6 +56,8 @@ export const createProductInput = z.object({
   ...productFields,
   slug: catalogSlugInput.optional(),
   description: productFields.description.default(""),
+  seoTitle: productFields.seoTitle.default(""),
+  seoDescription: productFields.seoDescription.default(""),
   currency: productFields.currency.default(null),
   status: productFields.status.default("draft"),
   categoryId: productFields.categoryId.default(null),

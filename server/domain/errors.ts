@@ -11,7 +11,13 @@ export type DomainErrorCode =
   | "precondition_failed"
   | "limit_reached"
   | "rate_limited"
-  | "payload_too_large";
+  | "payload_too_large"
+  /** An outside service answered wrongly or failed (the AI provider's 5xx, a broken stream). */
+  | "bad_gateway"
+  /** A feature or outside service is off or cannot be reached right now. */
+  | "unavailable"
+  /** An outside service did not answer in time. */
+  | "gateway_timeout";
 
 export class DomainError extends Error {
   constructor(

@@ -34,3 +34,34 @@ export function markdownToText(markdown: string, maxLength = 160): string {
     .trim();
   return text.length > maxLength ? `${text.slice(0, maxLength - 1)}…` : text;
 }
+
+/**
+ * Removes raw HTML from Markdown written by someone else (a model's draft) as it streams in,
+ * chunk by chunk: a tag may be split across chunks, so text from an unclosed `<` is held back
+ * until its `>` arrives. What remains is Markdown that renderMarkdown shows like any description.
+ */
+export function createHtmlStripper(): { push(chunk: string): string; end(): string } {
+  let pending = "";
+  const TAG = /<\/?[A-Za-z!][^<>]*>/g;
+  return {
+    push(chunk) {
+      pending += chunk;
+      const open = pending.search(/<[A-Za-z!/]?[^<>]*$/);
+      const ready = open === -1 ? pending : pending.slice(0, open);
+      pending = open === -1 ? "" : pending.slice(open);
+      // A held-back "<" that can no longer be a tag is text.
+      if (pending.length > 1 && !/^<[A-Za-z!/]/.test(pending)) {
+        const text = pending;
+        pending = "";
+        return ready.replace(TAG, "") + text;
+      }
+      return ready.replace(TAG, "");
+    },
+    end() {
+      // An unclosed tag at the end is dropped with its attributes.
+      const rest = /^<[A-Za-z!/]/.test(pending) ? "" : pending;
+      pending = "";
+      return rest;
+    },
+  };
+}

@@ -157,6 +157,9 @@ export async function getPublicCategory(tx: Tx, tenant: StorefrontTenant, slug: 
 export type PublicProduct = PublicProductCard & {
   descriptionHtml: string;
   descriptionText: string;
+  /** The merchant's SEO title and meta description; empty when not set. */
+  seoTitle: string;
+  seoDescription: string;
   sku: string | null;
   inStock: boolean | null;
   category: { slug: string; name: string } | null;
@@ -182,6 +185,8 @@ export async function getPublicProduct(tx: Tx, tenant: StorefrontTenant, slug: s
     ...card({ ...p, imageKey: images[0]?.objectKey ?? null }, tenant),
     descriptionHtml: renderMarkdown(p.description),
     descriptionText: markdownToText(p.description),
+    seoTitle: p.seoTitle,
+    seoDescription: p.seoDescription,
     sku: p.sku,
     inStock: p.stock === null ? null : p.stock > 0,
     category: row.categorySlug && row.categoryName ? { slug: row.categorySlug, name: row.categoryName } : null,

@@ -59,7 +59,7 @@ beforeAll(async () => {
   shop = await makeTenant(owner, "Client shop");
   other = await makeTenant(await makeUser("Other owner"), "Other client shop");
   key = (await makeShopKey(shop, owner.id, ["catalog:write", "usage:write"])).key;
-  otherProductId = (await withTenant(other.id, (tx) => createProduct({ tx, tenantId: other.id, role: "owner", userId: null }, { name: "Not yours", price: "1", currency: null, description: "", status: "draft", categoryId: null, sku: null, stock: null, featured: false }))).id;
+  otherProductId = (await withTenant(other.id, (tx) => createProduct({ tx, tenantId: other.id, role: "owner", userId: null }, { name: "Not yours", price: "1", currency: null, description: "", seoTitle: "", seoDescription: "", status: "draft", categoryId: null, sku: null, stock: null, featured: false }))).id;
 });
 afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 

@@ -58,6 +58,9 @@ export const products = pgTable(
     name: text().notNull(),
     /** Markdown source; rendered through the sanitizer (server/domain/markdown.ts), never as raw HTML. */
     description: text().notNull().default(""),
+    /** The storefront page's <title> and meta description; empty: the name and the description's start. */
+    seoTitle: text().notNull().default(""),
+    seoDescription: text().notNull().default(""),
     /** Exact amount as a string (NUMERIC), never a JS float. */
     price: numeric({ precision: 12, scale: 3 }).notNull(),
     /** ISO 4217; null means the tenant's default currency. */

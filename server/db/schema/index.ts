@@ -11,3 +11,4 @@ export * from "./billing-runs";
 export * from "./team";
 export * from "./rate-limits";
 export * from "./workers";
+export * from "./ai";

@@ -89,6 +89,22 @@ describe("runBilling", () => {
     expect(closed[0]!.n).toBe(1);
   });
 
+  it("bills AI tokens beyond a paid plan's quota and reports them on the souk_ai_tokens meter; a trial's are never billed", async () => {
+    const [paid] = await makeShops(1, { plan: "starter" });
+    const [trial] = await makeShops(1, { plan: "trial", paid: false });
+    await addUsage(paid!, period, "ai_tokens", "250000", 4); // 50,000 over 200,000 × EUR 0.00002 = 1.00
+    await addUsage(trial!, period, "ai_tokens", "20000", 2); // at the trial's quota: no overage price
+
+    await runBilling({ period: month, trigger: "test" });
+    expect((await lines(paid!)).map((l) => [l.metric, l.quantity, l.included, l.billable, l.unitPrice, l.amount])).toEqual([
+      ["ai_tokens", "250000.000000", "200000.000000", "50000.000000", "0.00002000", "1.000"],
+    ]);
+    expect(await statement(paid!)).toMatchObject({ total: "1.000" });
+    expect(await statement(trial!)).toMatchObject({ total: "0.000" });
+    const sent = stripe.emu.meterEvents().filter((e) => e.identifier.startsWith(`souk_${month}_`));
+    expect(sent.map((e) => [e.identifier, e.event_name, e.payload.value])).toEqual([[meterEventIdentifier(period, paid!, "ai_tokens"), "souk_ai_tokens", "50000"]]);
+  });
+
   it("prices by the plan in force at the period's end", async () => {
     const [upgraded, changedLater] = await makeShops(2, { plan: "pro" });
     const { start, end } = periodBounds(period);

@@ -10,6 +10,8 @@ export const metricRegistry = {
   storefront_visits: { label: "Storefront visits", unit: "visits", integer: true },
   api_calls: { label: "API calls", unit: "calls", integer: true },
   storage_gb_months: { label: "Storage", unit: "GB-months", integer: false },
+  // Prompt plus completion tokens of the AI writing help, as the provider reports them.
+  ai_tokens: { label: "AI tokens", unit: "tokens", integer: true },
 } as const satisfies Record<string, MetricDefinition>;
 
 export type MetricDefinition = {

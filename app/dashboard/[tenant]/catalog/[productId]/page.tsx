@@ -8,6 +8,7 @@ import { PageHeader } from "@/components/dashboard/page-header";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { rethrowForPage } from "@/server/api/page-errors";
 import { getServerApi } from "@/server/api/server";
+import { AI_OFF_MESSAGE } from "@/server/domain/ai-writing";
 import { roleAtLeast } from "@/server/domain/context";
 import { env } from "@/server/env";
 
@@ -50,7 +51,7 @@ export default async function EditProductPage({ params }: PageProps<"/dashboard/
             <CardTitle>Details</CardTitle>
           </CardHeader>
           <CardContent>
-            <ProductForm key={product.updatedAt.toISOString()} tenantSlug={tenant.slug} canEdit={canEdit} defaultCurrency={tenant.defaultCurrency} product={product} />
+            <ProductForm key={product.updatedAt.toISOString()} tenantSlug={tenant.slug} canEdit={canEdit} defaultCurrency={tenant.defaultCurrency} product={product} aiOffMessage={env.ai ? null : AI_OFF_MESSAGE} />
           </CardContent>
         </Card>
       </div>

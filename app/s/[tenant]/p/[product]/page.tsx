@@ -17,10 +17,12 @@ export async function generateMetadata({ params }: PageProps<"/s/[tenant]/p/[pro
   const tenant = await loadOpenStorefront(slug);
   const product = tenant ? await loadProduct(tenant, productSlug) : null;
   if (!tenant || !product) return {};
+  const title = product.seoTitle || product.name;
+  const description = product.seoDescription || product.descriptionText;
   return {
-    title: product.name,
-    description: product.descriptionText || `${product.name} — ${formatPrice(product.price, product.currency)}`,
-    openGraph: { title: product.name, description: product.descriptionText || undefined, type: "website", images: product.images.slice(0, 4).map((i) => i.url) },
+    title,
+    description: description || `${product.name} — ${formatPrice(product.price, product.currency)}`,
+    openGraph: { title, description: description || undefined, type: "website", images: product.images.slice(0, 4).map((i) => i.url) },
     alternates: { canonical: `/s/${tenant.slug}/p/${product.slug}` },
   };
 }
