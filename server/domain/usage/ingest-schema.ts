@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { text } from "@/server/domain/text";
 import { metricIds } from "./metrics";
 
 /**
@@ -27,22 +28,22 @@ export const ingestErrorCodes = [
 export type IngestErrorCode = (typeof ingestErrorCodes)[number];
 
 export const usageEventSchema = z.looseObject({
-  shop: z.string().optional().describe("Shop slug or id (platform keys; a shop key may only name its own shop)"),
+  shop: text().optional().describe("Shop slug or id (platform keys; a shop key may only name its own shop)"),
   metric: z.enum(metricIds),
   quantity: z
-    .union([z.string().regex(/^\d{1,14}(\.\d{1,6})?$/), z.number().min(0)])
+    .union([text().regex(/^\d{1,14}(\.\d{1,6})?$/), z.number().min(0)])
     .describe("Exact decimal (at most 14 digits before and 6 after the point); whole numbers for counted metrics"),
   occurredAt: z.iso.datetime({ offset: true }).describe("ISO 8601 date-time, at most 5 minutes in the future"),
-  idempotencyKey: z.string().min(1).max(200).describe("Counted once per shop: a replay answers `duplicate`"),
+  idempotencyKey: text().min(1).max(200).describe("Counted once per shop: a replay answers `duplicate`"),
 });
 
 export const usageBatchSchema = z.object({ events: z.array(usageEventSchema).min(1).max(MAX_EVENTS_PER_BATCH) });
 
 export const ingestEventErrorSchema = z.object({
   index: z.number().int().describe("Position in `events`"),
-  idempotencyKey: z.string().nullable(),
+  idempotencyKey: text().nullable(),
   code: z.enum(ingestErrorCodes),
-  message: z.string(),
+  message: text(),
 });
 
 export const ingestResultSchema = z.object({
@@ -54,11 +55,11 @@ export const ingestResultSchema = z.object({
 
 /** RFC 9457 problem details with Souk's stable `code`. */
 export const problemSchema = z.object({
-  type: z.string().optional(),
-  title: z.string(),
+  type: text().optional(),
+  title: text(),
   status: z.number().int(),
-  code: z.string(),
-  fieldErrors: z.record(z.string(), z.array(z.string())).optional(),
+  code: text(),
+  fieldErrors: z.record(text(), z.array(text())).optional(),
 });
 
 export type IngestEventError = z.output<typeof ingestEventErrorSchema>;
