@@ -11,10 +11,11 @@
  * - usage ingestion, batches of BENCH_BATCH (100) events with fresh idempotency keys.
  * The ceiling, measured in the same run: a plain node:http server answering the storefront
  * page's bytes from memory, with one and two processes. Prints JSON (stdout) and a table.
- * `next build` first unless BENCH_SKIP_BUILD=1.
+ * `next build` first unless BENCH_SKIP_BUILD=1. With METRICS_TOKEN and BENCH_METRICS_OUT=FILE set,
+ * the single instance's Prometheus metrics after its load are written to FILE.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import autocannon from "autocannon";
@@ -166,6 +167,12 @@ async function main(): Promise<number> {
         log(`${workload}, ${instances} instance(s)…`);
         const r = await load(targets);
         rows.push({ workload, instances, rps: Math.round(r.rps), ...(workload.startsWith("ingestion") ? { eventsPerS: Math.round(r.rps * BATCH) } : {}), p50Ms: Number(r.p50.toFixed(1)), p99Ms: Number(r.p99.toFixed(1)), non2xx: r.non2xx, errors: r.errors });
+      }
+      if (process.env.METRICS_TOKEN && process.env.BENCH_METRICS_OUT && instances === 1) {
+        // What Prometheus would scrape from the instance after the load (docs/observability.md).
+        const res = await fetch(`${bases[0]}/api/metrics`, { headers: { authorization: `Bearer ${process.env.METRICS_TOKEN}` } });
+        writeFileSync(process.env.BENCH_METRICS_OUT, await res.text());
+        log(`metrics of instance 1 after the load written to ${process.env.BENCH_METRICS_OUT}`);
       }
       await stop(servers);
     }
