@@ -282,12 +282,12 @@ class IngestLedger {
       for (const e of events) if (!refused.has(e.idempotencyKey)) this.acknowledged.set(e.idempotencyKey, shop.id);
       return true;
     }
-    // Refused for good (4xx: the shop was deleted and its key with it): a client gives up.
-    if (res && res.status < 500) {
+    // Refused for good (4xx but 429: the shop was deleted and its key with it): a client gives up.
+    if (res && res.status < 500 && res.status !== 429) {
       this.refused += events.length;
       return false;
     }
-    // Unanswered, or 503: a client sends the same batch again later.
+    // Unanswered, 503 or 429: a client sends the same batch again later.
     this.unsent.push({ shop, events });
     return false;
   }
