@@ -32,6 +32,11 @@ export function instrumentRoute<Req extends Request, Args extends unknown[], Res
         } catch {}
       }
       return response;
+    } catch (error) {
+      // A client that hung up mid-request (its body stream aborted) is not a server error:
+      // counted as 499, nginx's "client closed request", as the answer never reached anyone.
+      if (req.signal.aborted || (error as { code?: unknown } | null)?.code === "ECONNRESET") status = 499;
+      throw error;
     } finally {
       const labels = { route, method: req.method, status: String(status) };
       metrics.httpRequests.inc(labels);
