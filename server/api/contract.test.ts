@@ -36,7 +36,7 @@ type Product = {
 
 describe("public API contract", () => {
   it("names the routers a client sees", () => {
-    expect(Object.keys(appRouter._def.record).sort()).toEqual(["apiKeys", "billingRuns", "catalog", "media", "storefront", "subscriptions", "tenants", "usage", "users"]);
+    expect(Object.keys(appRouter._def.record).sort()).toEqual(["admin", "apiKeys", "billingRuns", "catalog", "impersonation", "media", "storefront", "subscriptions", "team", "tenants", "usage", "users"]);
   });
 
   it("lists every procedure (a removed or renamed one is a breaking change)", () => {
@@ -130,5 +130,13 @@ describe("public API contract", () => {
       finishedAt: Date | null;
       updatedAt: Date;
     }>();
+  });
+
+  it("pins the operator's stats (souk stats)", () => {
+    type TenantStatus = "pending" | "provisioning" | "active" | "suspended" | "failed" | "deleted";
+    expectTypeOf<Out["admin"]["stats"]["byPlan"][number]>().toEqualTypeOf<{ plan: string; status: TenantStatus; n: number }>();
+    expectTypeOf<Out["admin"]["stats"]["mrr"][number]>().toEqualTypeOf<{ currency: string; amount: string; shops: number }>();
+    expectTypeOf<Out["admin"]["stats"]["eventsToday"]>().toEqualTypeOf<{ usage: number; stripe: number }>();
+    expectTypeOf<Out["admin"]["stats"]["queue"]>().toEqualTypeOf<{ ready: number; running: number; scheduled: number; failed: number; total: number }>();
   });
 });
