@@ -28,7 +28,8 @@ async function connect(): Promise<SoukClient> {
 /** The shop a shop key belongs to (products and users commands act on it). */
 async function shopOf(client: SoukClient): Promise<string> {
   const me = await client.users.whoami.query();
-  if (me.kind !== "shop_key") throw new UsageError("This command needs a shop key (a platform key belongs to no shop).");
+  // The key is refused, not the command line: exit 1, as when the server refuses a shop key's admin call.
+  if (me.kind !== "shop_key") throw new Error("This command needs a shop key (a platform key belongs to no shop).");
   return me.tenantSlug;
 }
 
