@@ -4,6 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { expect, test, type APIRequestContext, type Browser } from "@playwright/test";
+import postgres from "postgres";
 import { createShop, signUp, unique } from "./helpers";
 
 /**
@@ -20,7 +21,7 @@ const databaseUrl = process.env.DATABASE_URL ?? "";
 test.skip(!databaseUrl, "needs the e2e database (scripts/e2e.ts sets DATABASE_URL)");
 test.describe.configure({ mode: "serial" });
 
-type Shop = { slug: string; key: string };
+type Shop = { slug: string; key: string; email: string; adminKey: string };
 let shop: Shop;
 let otherShop: Shop;
 let otherProductId: string;
@@ -43,7 +44,9 @@ async function makeShop(browser: Browser, name: string): Promise<Shop & { email:
   await signUp(page, { name: `${name} Owner`, email });
   await createShop(page, { name, slug });
   const { key } = await mutate<{ key: string }>(context.request, "apiKeys.create", { tenantSlug: slug, name: "e2e client", scopes: ["catalog:write", "usage:write"], expiresInDays: 30 });
-  return { slug, key, email, request: context.request, close: () => context.close() };
+  // The team commands: inviting needs a key with the admin scope.
+  const { key: adminKey } = await mutate<{ key: string }>(context.request, "apiKeys.create", { tenantSlug: slug, name: "e2e team", scopes: ["admin"], expiresInDays: 30 });
+  return { slug, key, adminKey, email, request: context.request, close: () => context.close() };
 }
 
 test.beforeAll(async ({ browser }) => {
@@ -63,6 +66,20 @@ test.afterAll(() => {
 });
 
 type Result = { code: number; stdout: string; stderr: string };
+type Souk = (args: string[], code: number, extra?: Record<string, string>) => Promise<Result>;
+
+/** `souk ARGS` from the repository with its own config directory, asserting the exit code and logging the session. */
+function soukRunner(config: string): Souk {
+  const env: NodeJS.ProcessEnv = { ...process.env, XDG_CONFIG_HOME: config, NO_COLOR: "1" };
+  delete env.SOUK_URL;
+  delete env.SOUK_API_KEY;
+  return async (args, code, extra = {}) => {
+    const r = await exec(process.execPath, ["bin/souk.mjs", ...args], { env: { ...env, ...extra } });
+    console.log(`$ souk ${args.join(" ")}   → exit ${r.code}\n${r.stdout}${r.stderr}`);
+    expect(r.code, `souk ${args.join(" ")}: ${r.stderr}`).toBe(code);
+    return r;
+  };
+}
 
 async function exec(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string } = {}): Promise<Result> {
   try {
@@ -143,17 +160,7 @@ console.log(JSON.stringify({ before: before.items.length, created: { name: creat
 test("the souk CLI: each command's output and exit code", async () => {
   test.setTimeout(300_000);
   const config = path.join(work, "config");
-  const env: NodeJS.ProcessEnv = { ...process.env, XDG_CONFIG_HOME: config, NO_COLOR: "1" };
-  delete env.SOUK_URL;
-  delete env.SOUK_API_KEY;
-  const souk = (args: string[], extra: Record<string, string> = {}) => exec(process.execPath, ["bin/souk.mjs", ...args], { env: { ...env, ...extra } });
-  const log = (args: string[], r: Result) => console.log(`$ souk ${args.join(" ")}   → exit ${r.code}\n${r.stdout}${r.stderr}`);
-  const expectRun = async (args: string[], code: number, extra: Record<string, string> = {}) => {
-    const r = await souk(args, extra);
-    log(args, r);
-    expect(r.code, `souk ${args.join(" ")}: ${r.stderr}`).toBe(code);
-    return r;
-  };
+  const expectRun = soukRunner(config);
 
   expect((await expectRun(["--help"], 0)).stdout).toContain("Usage: souk");
   expect((await expectRun(["products", "list", "--help"], 0)).stdout).toContain("--status <status>");
@@ -211,7 +218,7 @@ test("the souk CLI: each command's output and exit code", async () => {
   // Billing with the platform key (SOUK_API_KEY wins over the saved login).
   const platform = { SOUK_URL: baseUrl, SOUK_API_KEY: created.key };
   expect((await expectRun(["whoami"], 0, platform)).stdout).toContain("a platform key (scopes admin, usage:write)");
-  expect((await expectRun(["products", "list"], 2, platform)).stderr).toContain("needs a shop key");
+  expect((await expectRun(["products", "list"], 1, platform)).stderr).toContain("needs a shop key");
   expect((await expectRun(["billing", "run", "--period", "2026-13"], 2, platform)).stderr).toContain("--period must be a month as YYYY-MM");
   expect((await expectRun(["billing", "runs"], 1)).stderr).toContain("FORBIDDEN");
   const last = new Date();
@@ -223,4 +230,82 @@ test("the souk CLI: each command's output and exit code", async () => {
   expect(billed.stdout).toMatch(new RegExp(`${period}\\s*│\\s*succeeded`));
   const runs = JSON.parse((await expectRun(["billing", "runs", "--json"], 0, platform)).stdout) as { period: string; status: string }[];
   expect(runs.some((r) => r.period.startsWith(period) && r.status === "succeeded")).toBe(true);
+});
+
+test("the souk CLI's team and operator commands: users, tenants, webhooks, stats", async () => {
+  test.setTimeout(300_000);
+  const souk = soukRunner(path.join(work, "config-operator"));
+  const asShop = { SOUK_URL: baseUrl, SOUK_API_KEY: shop.key };
+  const asShopAdmin = { SOUK_URL: baseUrl, SOUK_API_KEY: shop.adminKey };
+  const made = JSON.parse((await souk(["keys", "create", "--platform", "--name", "e2e operator 2", "--scopes", "admin", "--json"], 0)).stdout) as { key: string };
+  const asPlatform = { SOUK_URL: baseUrl, SOUK_API_KEY: made.key };
+
+  // users: the key's own shop; listing needs any catalog scope, inviting the admin scope.
+  expect((await souk(["users", "add", "--help"], 0)).stdout).toContain("--role <role>");
+  const members = await souk(["users", "list"], 0, asShop);
+  expect(members.stdout).toMatch(new RegExp(`${shop.email}.*│\\s*owner`));
+  const invitee = `${unique("invitee")}@example.test`;
+  expect((await souk(["users", "add", invitee], 1, asShop)).stderr).toContain("FORBIDDEN");
+  expect((await souk(["users", "add"], 2, asShopAdmin)).stderr).toContain("missing required argument 'email'");
+  expect((await souk(["users", "add", invitee, "--role", "boss"], 2, asShopAdmin)).stderr).toContain("Allowed choices are owner, admin, member, viewer");
+  expect((await souk(["users", "add", "not-an-email"], 1, asShopAdmin)).stderr).toContain("BAD_REQUEST");
+  expect((await souk(["users", "add", invitee, "--role", "viewer"], 0, asShopAdmin)).stdout).toContain(`Invited ${invitee} to ${shop.slug} as viewer`);
+  expect(JSON.parse((await souk(["users", "list", "--json"], 0, asShopAdmin)).stdout)).toEqual([expect.objectContaining({ email: shop.email, role: "owner" })]);
+  expect((await souk(["users", "list"], 1, asPlatform)).stderr).toContain("needs a shop key");
+
+  // tenants: a platform key with the admin scope; by slug or id.
+  expect((await souk(["tenants", "--help"], 0)).stdout).toMatch(/list[\s\S]*show[\s\S]*suspend[\s\S]*resume/);
+  expect((await souk(["tenants", "list"], 1, asShop)).stderr).toContain("Platform administrators only");
+  expect((await souk(["tenants", "list", "--status", "sleeping"], 2, asPlatform)).stderr).toContain("Allowed choices are pending, provisioning, active, suspended, failed, deleted");
+  expect((await souk(["tenants", "list", "--search", otherShop.slug], 0, asPlatform)).stdout).toMatch(new RegExp(`${otherShop.slug}\\s*│\\s*Other Client Shop\\s*│\\s*active`));
+  const listed = JSON.parse((await souk(["tenants", "list", "--search", otherShop.slug, "--status", "active", "--json"], 0, asPlatform)).stdout) as { rows: { id: string; slug: string }[]; total: number };
+  expect(listed.total).toBe(1);
+  expect(listed.rows[0]!.slug).toBe(otherShop.slug);
+  expect((await souk(["tenants", "list", "--search", otherShop.slug, "--plan", "no-such-plan"], 0, asPlatform)).stdout).toContain("(none)");
+  expect((await souk(["tenants", "show"], 2, asPlatform)).stderr).toContain("missing required argument 'slug-or-id'");
+  expect((await souk(["tenants", "show", "no-such-shop-here"], 1, asPlatform)).stderr).toContain('No shop with the slug "no-such-shop-here"');
+  const shown = await souk(["tenants", "show", otherShop.slug], 0, asPlatform);
+  expect(shown.stdout).toMatch(/status\s*│\s*active/);
+  expect(shown.stdout).toContain(otherShop.email);
+  expect(JSON.parse((await souk(["tenants", "show", listed.rows[0]!.id, "--json"], 0, asPlatform)).stdout)).toMatchObject({ tenant: { slug: otherShop.slug, status: "active" } });
+  expect((await souk(["tenants", "suspend", otherShop.slug], 2, asPlatform)).stderr).toContain("required option '--reason <text>' not specified");
+  expect((await souk(["tenants", "suspend", otherShop.slug, "--reason", "x"], 1, asPlatform)).stderr).toContain("Give a reason");
+  expect((await souk(["tenants", "suspend", otherShop.slug, "--reason", "e2e: chargeback"], 0, asPlatform)).stdout).toContain(`${otherShop.slug} is suspended (was active).`);
+  // The suspended shop's key can read but no longer change its catalog.
+  expect((await souk(["products", "create", "--name", "Refused", "--price", "1"], 1, { SOUK_URL: baseUrl, SOUK_API_KEY: otherShop.key })).stderr).toContain("PRECONDITION_FAILED");
+  expect((await souk(["tenants", "suspend", otherShop.slug, "--reason", "twice over"], 1, asPlatform)).stderr).toContain("Only an active shop can be suspended (it is suspended)");
+  expect((await souk(["tenants", "resume", otherShop.slug, "--reason", "e2e: resolved"], 0, asPlatform)).stdout).toContain(`${otherShop.slug} is active again (was suspended).`);
+
+  // webhooks: a failed Stripe event, listed, replayed, then processed by the worker.
+  const sql = postgres(databaseUrl, { max: 1, onnotice: () => {} });
+  const type = `customer.e2e_${unique("cli").replace(/-/g, "_")}`;
+  const id = `evt_${unique("cli").replace(/-/g, "")}`;
+  try {
+    const payload = { id, object: "event", type, created: 1, data: { object: { id: "cus_cli", object: "customer" } } };
+    await sql`insert into stripe_events (id, type, created, payload, status, attempts, last_error) values (${id}, ${type}, 1, ${sql.json(payload)}, 'failed', 5, 'boom')`;
+  } finally {
+    await sql.end();
+  }
+  expect((await souk(["webhooks", "list"], 1, asShop)).stderr).toContain("Platform administrators only");
+  expect((await souk(["webhooks", "list", "--status", "lost"], 2, asPlatform)).stderr).toContain("Allowed choices are received, processed, failed");
+  expect((await souk(["webhooks", "list", "--status", "failed", "--type", type], 0, asPlatform)).stdout).toMatch(new RegExp(`${id}\\s*│\\s*${type.replace(/\./g, "\\.")}\\s*│\\s*failed\\s*│\\s*5.*boom`));
+  expect((await souk(["webhooks", "replay"], 2, asPlatform)).stderr).toContain("missing required argument 'event-id'");
+  expect((await souk(["webhooks", "replay", "evt_no_such_event"], 1, asPlatform)).stderr).toContain("NOT_FOUND");
+  expect((await souk(["webhooks", "replay", id], 0, asPlatform)).stdout).toContain(`Replay of ${id} queued.`);
+  await expect
+    .poll(async () => (JSON.parse((await souk(["webhooks", "list", "--type", type, "--json"], 0, asPlatform)).stdout) as { rows: { status: string }[] }).rows[0]?.status, { timeout: 60_000 })
+    .toBe("processed");
+
+  // stats: shops by status and plan, MRR, today's events, the queue.
+  expect((await souk(["stats"], 1, asShop)).stderr).toContain("Platform administrators only");
+  const stats = await souk(["stats"], 0, asPlatform);
+  for (const heading of ["Shops", "MRR", "Today (UTC)", "Job queue"]) expect(stats.stdout).toContain(heading);
+  expect(stats.stdout).toMatch(/all\s*│/);
+  const figures = JSON.parse((await souk(["stats", "--json"], 0, asPlatform)).stdout) as { tenants: number; statuses: Record<string, number>; byPlan: { n: number }[]; eventsToday: { usage: number; stripe: number }; queue: { total: number } };
+  expect(figures.tenants).toBeGreaterThanOrEqual(2);
+  expect(figures.statuses.active).toBeGreaterThanOrEqual(2);
+  expect(figures.byPlan.reduce((a, r) => a + r.n, 0)).toBeGreaterThanOrEqual(2);
+  expect(figures.eventsToday.usage).toBeGreaterThanOrEqual(3);
+  expect(figures.eventsToday.stripe).toBeGreaterThanOrEqual(1);
+  expect(typeof figures.queue.total).toBe("number");
 });

@@ -150,4 +150,12 @@ describe("public API contract", () => {
       updatedAt: Date;
     }>();
   });
+
+  it("pins the operator's stats (souk stats)", () => {
+    type TenantStatus = "pending" | "provisioning" | "active" | "suspended" | "failed" | "deleted";
+    expectTypeOf<Out["admin"]["stats"]["byPlan"][number]>().toEqualTypeOf<{ plan: string; status: TenantStatus; n: number }>();
+    expectTypeOf<Out["admin"]["stats"]["mrr"][number]>().toEqualTypeOf<{ currency: string; amount: string; shops: number }>();
+    expectTypeOf<Out["admin"]["stats"]["eventsToday"]>().toEqualTypeOf<{ usage: number; stripe: number }>();
+    expectTypeOf<Out["admin"]["stats"]["queue"]>().toEqualTypeOf<{ ready: number; running: number; scheduled: number; failed: number; total: number }>();
+  });
 });

@@ -1,5 +1,6 @@
 import { createTRPCRouter, platformAdminProcedure, platformAdminUserProcedure } from "@/server/api/trpc";
 import { listAudit, listAuditInput } from "@/server/domain/admin-audit";
+import { platformStats } from "@/server/domain/admin-stats";
 import {
   getStripeEvent,
   listStripeEvents,
@@ -33,6 +34,8 @@ import { startImpersonation, startImpersonationInput } from "@/server/domain/imp
  */
 export const adminRouter = createTRPCRouter({
   summary: platformAdminProcedure.query(() => platformSummary()),
+  /** `souk stats`: the summary plus tenants by plan, today's events and the job queue. */
+  stats: platformAdminProcedure.query(() => platformStats()),
   tenants: createTRPCRouter({
     list: platformAdminProcedure.input(listTenantsInput).query(({ input }) => listTenants(input)),
     get: platformAdminProcedure.input(tenantIdInput).query(({ input }) => getTenantDetail(input)),

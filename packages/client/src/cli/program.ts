@@ -5,6 +5,7 @@ import { Command, CommanderError, Option } from "commander";
 import { parse as parseCsv } from "csv-parse/sync";
 import { createSoukClient, SoukError, type SoukClient, type SoukInputs, type SoukOutputs, type UsageEvent } from "../index";
 import { configFile, loadConfig, saveConfig } from "./config";
+import { addOperatorCommands } from "./operator";
 import { Output } from "./output";
 
 /** A mistake in how the command was called: exit code 2, like commander's own parse errors. */
@@ -24,10 +25,11 @@ async function connect(): Promise<SoukClient> {
   return createSoukClient(config);
 }
 
-/** The shop a shop key belongs to (products commands act on it). */
+/** The shop a shop key belongs to (products and users commands act on it). */
 async function shopOf(client: SoukClient): Promise<string> {
   const me = await client.users.whoami.query();
-  if (me.kind !== "shop_key") throw new UsageError("This command needs a shop key (a platform key acts on no shop's catalog).");
+  // The key is refused, not the command line: exit 1, as when the server refuses a shop key's admin call.
+  if (me.kind !== "shop_key") throw new Error("This command needs a shop key (a platform key belongs to no shop).");
   return me.tenantSlug;
 }
 
@@ -69,7 +71,7 @@ type ImportState = { file: string; created: Record<string, string> };
 
 export function createProgram(): Command {
   const program = new Command("souk")
-    .description("Operate Souk from a terminal: your shop's catalog and usage, and the platform's billing.")
+    .description("Operate Souk from a terminal: your shop's catalog, team and usage; the platform's shops, billing and webhooks.")
     .option("--json", "print machine-readable JSON instead of tables")
     .showHelpAfterError("(add --help for usage)")
     .exitOverride();
@@ -283,6 +285,8 @@ export function createProgram(): Command {
       if (out.json) out.data(runs);
       else out.table(runHead, runs.map(runRow));
     });
+
+  addOperatorCommands(program, { connect, shopOf, outputOf, positiveInt });
 
   return program;
 }
