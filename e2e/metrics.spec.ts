@@ -43,8 +43,10 @@ test("the metrics route refuses without the token and, with it, shows the traffi
 
   // 2. Usage ingestion: one accepted, one duplicate, one rejected, with a platform key from the CLI
   //    (the shop's own API keys page is the usage spec's to start empty).
-  const cli = execFileSync(process.execPath, ["node_modules/tsx/dist/cli.mjs", "scripts/keys-create.ts", "--platform", "--name", "E2E metrics"], { encoding: "utf8" });
-  const key = cli.trim().split("\n").at(-1)!;
+  const cli = execFileSync(process.execPath, ["node_modules/tsx/dist/cli.mjs", "scripts/souk.ts", "keys", "create", "--platform", "--name", "E2E metrics", "--scopes", "usage:write", "--json"], {
+    encoding: "utf8",
+  });
+  const { key } = JSON.parse(cli) as { key: string };
   expect(key).toMatch(/^souk_/);
   const occurredAt = new Date().toISOString();
   const idempotencyKey = `metrics-${Date.now()}`;
