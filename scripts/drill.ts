@@ -167,7 +167,7 @@ async function main(): Promise<number> {
     const domain = await loadDomain();
     closeAppDb = domain.closeDb;
     const shops: Shop[] = [];
-    for (let i = 0; i < SHOPS; i++) shops.push(await domain.makePaidShop(emu, i));
+    for (let i = 0; i < SHOPS; i++) shops.push(await domain.makePaidShop(i));
     await waitFor("every shop active on its plan", 60_000, async () => (await domain.activeShops(shops.map((s) => s.id))) === shops.length);
     for (const shop of shops) {
       const sub = await stripeCall(emu, "GET", `/v1/subscriptions?customer=${shop.customerId}`);
@@ -195,7 +195,7 @@ async function main(): Promise<number> {
 
     // 4. Settle: unsent usage batches sent again, webhooks delivered, jobs done, drift repaired.
     log("traffic over; settling");
-    await ingest.flush(baseUrl, shops);
+    await ingest.flush(baseUrl);
     emu.releaseWebhooks();
     await emu.waitForWebhooks(180_000).catch(() => log("webhooks still pending after 3 minutes"));
     await waitFor("job queue drained", 120_000, async () => (await domain.pendingJobs()) === 0);
@@ -293,7 +293,7 @@ class IngestLedger {
   }
 
   /** Sends every batch that was not acknowledged again, until each is. */
-  async flush(baseUrl: string, _shops: Shop[]) {
+  async flush(baseUrl: string) {
     for (let round = 0; round < 20 && this.unsent.length; round++) {
       const pending = this.unsent.splice(0);
       for (const b of pending) await this.post(baseUrl, b.shop, b.events, true);
@@ -492,7 +492,7 @@ async function loadDomain() {
       await closeDb();
     },
 
-    async makePaidShop(emu: StripeEmulator, i: number): Promise<Shop> {
+    async makePaidShop(i: number): Promise<Shop> {
       const suffix = `${process.pid}-${i}`;
       const user = await signUp({ name: `Drill Owner ${i}`, email: `drill-${suffix}@example.test`, password: "correct-horse-battery" }, {});
       const tenant = await createTenant({ userId: user.id }, { name: `Drill Shop ${i}`, slug: `drill-${suffix}`, defaultCurrency: "EUR" });
@@ -507,7 +507,6 @@ async function loadDomain() {
         return out;
       });
       const [sub] = await withSystem("drill-read", (tx) => tx.execute<{ stripe_customer_id: string }>(sql`select stripe_customer_id from subscriptions where tenant_id = ${tenant.id}`));
-      void emu;
       return { id: tenant.id, slug: tenant.slug, key: created.key, productIds: products.map((p) => p.id), productSlugs: products.map((p) => p.slug), subscriptionId: "", customerId: sub!.stripe_customer_id };
     },
 

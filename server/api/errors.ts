@@ -36,9 +36,6 @@ export function toTRPCError(error: unknown): unknown {
 
 const unavailableMessage = "The service is briefly unavailable; try again in a few seconds.";
 
-/** Seconds a client should wait before retrying a 503 (the Retry-After header). */
-export const RETRY_AFTER_SECONDS = DATABASE_RETRY_AFTER_SECONDS;
-
 /**
  * The 503 answer of a route handler when the database is away or its pool is exhausted, or
  * null for any other error: both are brief, and a client that honours Retry-After succeeds.
@@ -49,7 +46,7 @@ export function serviceUnavailableProblem(error: unknown): Response | null {
   const title = busy ? "The service is busy right now; try again in a moment." : unavailableMessage;
   return Response.json(
     { type: "about:blank#service_unavailable", title, status: 503, code: "service_unavailable" },
-    { status: 503, headers: { "content-type": "application/problem+json", "retry-after": String(RETRY_AFTER_SECONDS), "cache-control": "no-store" } },
+    { status: 503, headers: { "content-type": "application/problem+json", "retry-after": String(DATABASE_RETRY_AFTER_SECONDS), "cache-control": "no-store" } },
   );
 }
 

@@ -13,10 +13,10 @@
 export const DATABASE_RETRY_AFTER_SECONDS = 2;
 const PROBE_INTERVAL_MS = 250;
 
-type BreakerState = { open: boolean; since: number | null; probing: boolean };
+type BreakerState = { open: boolean; probing: boolean };
 const globalForBreaker = globalThis as unknown as { soukDatabaseBreaker?: BreakerState };
 // One per process, shared by the proxy's and the routes' module copies.
-const state = (globalForBreaker.soukDatabaseBreaker ??= { open: false, since: null, probing: false });
+const state = (globalForBreaker.soukDatabaseBreaker ??= { open: false, probing: false });
 
 /** The database could not be reached; the request may be retried shortly. */
 export class DatabaseUnavailableError extends Error {
@@ -57,7 +57,6 @@ export function isConnectionError(error: unknown): boolean {
 
 /** Opens the breaker, and probes with `probe` until the database answers. */
 export function markDatabaseUnavailable(probe: () => Promise<unknown>) {
-  state.since ??= Date.now();
   state.open = true;
   if (state.probing) return;
   state.probing = true;
@@ -79,7 +78,6 @@ export function markDatabaseUnavailable(probe: () => Promise<unknown>) {
 
 export function markDatabaseAvailable() {
   state.open = false;
-  state.since = null;
 }
 
 /** True while the breaker is open: the database was out of reach and has not answered since. */
@@ -87,7 +85,3 @@ export function databaseUnavailable(): boolean {
   return state.open;
 }
 
-/** Since when the database has been out of reach, for logs; null when it answers. */
-export function databaseUnavailableSince(): number | null {
-  return state.since;
-}

@@ -5,7 +5,7 @@ import { contextFromHeaders, sessionIdentity } from "@/server/api/request-contex
 import { auth } from "@/server/auth";
 import { instrumentRoute } from "@/server/observability/http";
 import { limitApiKey, retryMessage, withRateLimitHeaders, type RateLimitDecision } from "@/server/rate-limit";
-import { RETRY_AFTER_SECONDS } from "@/server/api/errors";
+import { DATABASE_RETRY_AFTER_SECONDS } from "@/server/db/availability";
 
 // auth(handler) reads the session from this request's own cookie (no request-scoped
 // next/headers), so the handler is the same whether Next.js or a test calls it. A Bearer key,
@@ -29,7 +29,7 @@ const handler = instrumentRoute(
       },
       // A 503 (database away or busy) tells the client when to retry.
       responseMeta: ({ errors }) =>
-        errors.some((e) => e.code === "SERVICE_UNAVAILABLE") ? { headers: new Headers({ "retry-after": String(RETRY_AFTER_SECONDS) }) } : {},
+        errors.some((e) => e.code === "SERVICE_UNAVAILABLE") ? { headers: new Headers({ "retry-after": String(DATABASE_RETRY_AFTER_SECONDS) }) } : {},
     });
     return rateLimit ? withRateLimitHeaders(response, rateLimit) : response;
   }),
