@@ -22,7 +22,7 @@ beforeAll(async () => {
 });
 afterAll(() => stripe.close());
 
-function startCli(): { child: ChildProcess; done: Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string }> } {
+function startCli(logLevel = "silent"): { child: ChildProcess; done: Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string }> } {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     STRIPE_API_BASE: stripe.emu.url,
@@ -30,7 +30,7 @@ function startCli(): { child: ChildProcess; done: Promise<{ code: number | null;
     BILLING_BATCH_TENANTS: "5",
     BILLING_MAX_DB_JOBS: "1",
     BILLING_MAX_WORKERS: "1",
-    LOG_LEVEL: "silent",
+    LOG_LEVEL: logLevel,
   };
   delete env.STRIPE_SECRET_KEY;
   const child = spawn(process.execPath, ["--import", "tsx", "scripts/billing-run.ts", "--period", month], { cwd: process.cwd(), env, stdio: ["ignore", "pipe", "pipe"] });
@@ -59,11 +59,12 @@ describe("npm run billing:run", () => {
     const afterKill = await countRows(period);
     expect(afterKill.statements).toBeLessThan(TENANTS); // really killed in the middle
 
-    const second = startCli();
+    // Logging on this time: the log lines go to stderr, so stdout is the report alone.
+    const second = startCli("info");
     const finished = await second.done;
     expect({ code: finished.code, stderr: finished.stderr.includes("billing run failed") }).toEqual({ code: 0, stderr: false });
-    expect(finished.stdout).toContain(`processed ${TENANTS} events for ${TENANTS} tenants`);
-    expect(finished.stdout).toMatch(/ops\/s/);
+    expect(finished.stdout).toMatch(new RegExp(`^billing run \\S+ for ${month}: succeeded\nprocessed ${TENANTS} events for ${TENANTS} tenants: .*\nduration .* ops/s\n$`));
+    expect(finished.stderr).toContain('"msg":"billing run finished"');
 
     expect(await countRows(period)).toEqual({ statements: TENANTS, lines: TENANTS, ledger: TENANTS, pending: 0 });
     const counts = stripe.emu.meterEventCounts().filter((c) => c.identifier.startsWith(`souk_${month}_`));

@@ -10,6 +10,8 @@ import { parseArgs } from "node:util";
 import { formatRunReport, progressLine } from "./lib/billing-progress";
 
 if (existsSync(".env")) process.loadEnvFile(".env");
+// Logs go to stderr: stdout carries what the command prints (its report, or JSON for a pipe).
+process.env.LOG_STREAM = "stderr";
 
 const usage = "usage: npm run billing:run -- --period YYYY-MM";
 let period: string | undefined;

@@ -11,6 +11,8 @@ import { createProgram, runCli, UsageError } from "../packages/client/src/cli/pr
 import { Output } from "../packages/client/src/cli/output";
 
 if (existsSync(".env")) process.loadEnvFile(".env");
+// Logs go to stderr: stdout carries what the command prints (its report, or JSON for a pipe).
+process.env.LOG_STREAM = "stderr";
 
 /**
  * Runs `fn` with the database open. The server's modules are imported only here (inside `fn` too),

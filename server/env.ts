@@ -58,6 +58,9 @@ const schema = z
     // Unset for `next start` (tests, benchmarks), which does not run a standalone build.
     NEXT_OUTPUT: z.enum(["standalone"]).optional(),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+    // Where log lines go. Servers log to stdout; the command-line tools choose stderr, so that
+    // what they print on stdout is their output alone (a report, JSON for a pipe).
+    LOG_STREAM: z.enum(["stdout", "stderr"]).default("stdout"),
     // Observability. Bearer token for GET /api/metrics and the worker's metrics port; unset: both off.
     METRICS_TOKEN: optional.pipe(z.string().min(16, "METRICS_TOKEN must be at least 16 characters (openssl rand -hex 24)").optional()),
     // The worker serves its own metrics (GET /metrics, same token) on this port when set.

@@ -78,7 +78,7 @@ export function createLogger(destination?: DestinationStream) {
     redact: { paths: redactPaths, censor: "[redacted]" },
     mixin: contextFields,
   };
-  return destination ? pino(options, destination) : pino(options);
+  return pino(options, destination ?? pino.destination({ fd: env.LOG_STREAM === "stderr" ? 2 : 1, sync: true }));
 }
 
 /** Structured JSON logs. Secrets are redacted by path wherever they might appear. */
