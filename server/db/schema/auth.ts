@@ -106,13 +106,12 @@ export const authTokens = pgTable(
 /**
  * Attempt counters (sign-in per email and per IP, mail per address and client), shared by every
  * web instance. `failures` counts attempts in the window that started at `window_started_at`
- * (see server/domain/sign-in-throttle.ts); `locked_until` is no longer written.
+ * (see server/domain/sign-in-throttle.ts).
  */
 export const signInThrottle = pgTable("sign_in_throttle", {
   key: text().primaryKey(),
   failures: integer().notNull().default(0),
   windowStartedAt: timestamp({ withTimezone: true, mode: "date" }).notNull().defaultNow(),
-  lockedUntil: timestamp({ withTimezone: true, mode: "date" }),
 });
 
 /**

@@ -1,0 +1,1 @@
+ALTER TABLE "sign_in_throttle" DROP COLUMN "locked_until";
