@@ -108,8 +108,13 @@ async function existingKeys(tx: Tx, probes: Probe[]): Promise<Set<string>> {
   return new Set(rows.map((r) => keyOf(r.tenant_id, r.idempotency_key)));
 }
 
-/** One row of the insert: ordinal in the batch, tenant, period, key, metric, quantity, time, source, neighbour period. */
-type Row = { i: number; t: string; p: string; k: string; m: string; q: string; o: string; s: string; n: string | null };
+/**
+ * One row of the insert: ordinal in the batch, tenant (its 1-based place in the batch's list of
+ * tenants: a batch names few shops, and a uuid per row was a quarter of the bytes PostgreSQL
+ * parsed), period, key, metric, quantity, time, source, and the neighbour period (left out
+ * when there is none, as it mostly is).
+ */
+type Row = { i: number; t: number; p: string; k: string; m: string; q: string; o: string; s: string; n?: string };
 
 /**
  * Records a batch of usage events in the caller's transaction (withTenant for one shop's events,
@@ -132,6 +137,7 @@ export async function recordUsage(tx: Tx, events: UsageEventInput[], now = new D
   const rows: Row[] = [];
   const periods = new Set<UsagePeriod>();
   const boundaryTenants = new Set<string>();
+  const tenantIndex = new Map<string, number>();
   for (let i = 0; i < events.length; i++) {
     const e = events[i]!;
     const ms = e.occurredAt.getTime();
@@ -155,7 +161,11 @@ export async function recordUsage(tx: Tx, events: UsageEventInput[], now = new D
     const neighbour = neighbourOf(ms, month);
     if (neighbour) boundaryTenants.add(e.tenantId);
     periods.add(month.period);
-    rows.push({ i, t: e.tenantId, p: month.period, k: e.idempotencyKey, m: e.metric, q: e.quantity, o: e.occurredAt.toISOString(), s: e.source, n: neighbour });
+    let t = tenantIndex.get(e.tenantId);
+    if (t === undefined) tenantIndex.set(e.tenantId, (t = tenantIndex.size + 1));
+    const row: Row = { i, t, p: month.period, k: e.idempotencyKey, m: e.metric, q: e.quantity, o: e.occurredAt.toISOString(), s: e.source };
+    if (neighbour) row.n = neighbour;
+    rows.push(row);
   }
   if (rows.length === 0) return outcomes as UsageOutcome[];
 
@@ -174,7 +184,8 @@ export async function recordUsage(tx: Tx, events: UsageEventInput[], now = new D
   //    replay. It returns the ordinals not stored and the closed months, not a row per event.
   const [result] = await tx.execute<{ missed: number[]; closed: string[] }>(sql`
     with x as materialized (
-      select * from json_to_recordset(${JSON.stringify(rows)}::json) as x(i int, t uuid, p date, k text, m text, q numeric, o timestamptz, s text, n date)
+      select x.i, (select ${`{${[...tenantIndex.keys()].join(",")}}`}::uuid[])[x.t] as t, x.p, x.k, x.m, x.q, x.o, x.s, x.n
+      from json_to_recordset(${JSON.stringify(rows)}::json) as x(i int, t int, p date, k text, m text, q numeric, o timestamptz, s text, n date)
     ),
     closed as (select period from closed_usage_periods where period in (select distinct p from x)),
     ins as (
@@ -199,9 +210,9 @@ export async function recordUsage(tx: Tx, events: UsageEventInput[], now = new D
   }
   // 4. Rare: an event of a closed month is a duplicate if it was recorded before the close, else refused.
   if (late.length > 0) {
-    const known = await existingKeys(tx, late.map((r) => ({ tenant_id: r.t, period: r.p, idempotency_key: r.k })));
+    const known = await existingKeys(tx, late.map((r) => ({ tenant_id: events[r.i]!.tenantId, period: r.p, idempotency_key: r.k })));
     for (const r of late) {
-      outcomes[r.i] = known.has(keyOf(r.t, r.k))
+      outcomes[r.i] = known.has(keyOf(events[r.i]!.tenantId, r.k))
         ? { status: "duplicate" }
         : { status: "rejected", code: "period_closed", message: `The period ${r.p.slice(0, 7)} is already billed; late events are refused.` };
     }
