@@ -36,6 +36,11 @@ export function toTRPCError(error: unknown): unknown {
 
 const unavailableMessage = "The service is briefly unavailable; try again in a few seconds.";
 
+/** A problem answer (RFC 9457) with a stable `code`: how the REST routes say what went wrong. */
+export function problem(status: number, code: string, title: string, extra: Record<string, unknown> = {}, headers: Record<string, string> = {}): Response {
+  return Response.json({ type: `about:blank#${code}`, title, status, code, ...extra }, { status, headers: { "content-type": "application/problem+json", "cache-control": "no-store", ...headers } });
+}
+
 /**
  * The 503 answer of a route handler when the database is away or its pool is exhausted, or
  * null for any other error: both are brief, and a client that honours Retry-After succeeds.
@@ -44,10 +49,7 @@ export function serviceUnavailableProblem(error: unknown): Response | null {
   const busy = error instanceof DatabaseBusyError;
   if (!busy && !(error instanceof DatabaseUnavailableError)) return null;
   const title = busy ? "The service is busy right now; try again in a moment." : unavailableMessage;
-  return Response.json(
-    { type: "about:blank#service_unavailable", title, status: 503, code: "service_unavailable" },
-    { status: 503, headers: { "content-type": "application/problem+json", "retry-after": String(DATABASE_RETRY_AFTER_SECONDS), "cache-control": "no-store" } },
-  );
+  return problem(503, "service_unavailable", title, {}, { "retry-after": String(DATABASE_RETRY_AFTER_SECONDS) });
 }
 
 /**

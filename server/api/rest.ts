@@ -2,16 +2,13 @@ import { authenticateApiKeyCached, apiKeyFailureMessage, bearerToken, hasScope, 
 import { DomainError } from "@/server/domain/errors";
 import { limitApiKey, retryMessage, withRateLimitHeaders, type RateLimitDecision } from "@/server/rate-limit";
 import { countApiCall } from "@/server/usage/api-call-meter";
-import { domainErrorStatus, serviceUnavailableProblem } from "./errors";
+import { domainErrorStatus, problem, serviceUnavailableProblem } from "./errors";
 
 /**
- * Helpers for the machine REST routes (/api/v1/*): problem-style JSON errors (RFC 9457) with a
- * stable `code`, and bearer-key authentication with a required scope. Route handlers stay thin.
+ * Helpers for the machine REST routes (/api/v1/*): a thrown error as a problem answer (RFC 9457,
+ * see `problem` in ./errors), and bearer-key authentication with a required scope. Route
+ * handlers stay thin.
  */
-export function problem(status: number, code: string, title: string, extra: Record<string, unknown> = {}): Response {
-  return Response.json({ type: `about:blank#${code}`, title, status, code, ...extra }, { status, headers: { "content-type": "application/problem+json", "cache-control": "no-store" } });
-}
-
 export function problemFromError(error: unknown): Response {
   if (error instanceof DomainError) {
     return problem(domainErrorStatus[error.code].http, error.code, error.message, error.fieldErrors ? { fieldErrors: error.fieldErrors } : {});

@@ -1,4 +1,5 @@
-import { authenticateRequest, problem, problemFromError, readBodyLimited } from "@/server/api/rest";
+import { problem } from "@/server/api/errors";
+import { authenticateRequest, problemFromError, readBodyLimited } from "@/server/api/rest";
 import type { ApiPrincipal } from "@/server/domain/api-keys";
 import { ingestUsage, MAX_BODY_BYTES } from "@/server/domain/usage/ingest";
 import { instrumentRoute } from "@/server/observability/http";
