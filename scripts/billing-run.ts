@@ -32,6 +32,7 @@ const { DomainError } = await import("../server/domain/errors");
 
 const tty = process.stderr.isTTY;
 let lastPlain = 0;
+let barOpen = false;
 let code = 0;
 try {
   const result = await runBilling({
@@ -39,17 +40,18 @@ try {
     trigger: "cli",
     onProgress(p) {
       if (tty) {
-        process.stderr.write(`\r${progressLine(p, process.stderr.columns ?? 100)}\x1b[K`);
-      } else if (p.elapsedMs - lastPlain >= 1000) {
+        // The bar is redrawn in place and ends its line when the run is done, before the run's log line.
+        process.stderr.write(`\r${progressLine(p, process.stderr.columns || 100)}\x1b[K${p.done ? "\n" : ""}`);
+        barOpen = !p.done;
+      } else if (p.done || p.elapsedMs - lastPlain >= 1000) {
         lastPlain = p.elapsedMs;
         process.stderr.write(`${progressLine(p)}\n`);
       }
     },
   });
-  if (tty) process.stderr.write("\n");
   console.log(formatRunReport(result));
 } catch (error) {
-  if (tty) process.stderr.write("\n");
+  if (barOpen) process.stderr.write("\n");
   const message = error instanceof Error ? error.message : String(error);
   console.error(`billing run failed: ${message}`);
   code = error instanceof DomainError ? (error.code === "conflict" ? 3 : error.code === "bad_request" ? 2 : 1) : 1;

@@ -15,7 +15,8 @@ export function progressLine(p: BillingRunProgress, width?: number): string {
   const eta = rate > 0 ? ((p.eventsTotal - p.events) / rate) * 1000 : 0;
   const text = `${(fraction * 100).toFixed(0).padStart(3)}% events ${int(p.events)}/${int(p.eventsTotal)} tenants ${int(p.tenants)}/${int(p.tenantsTotal ?? 0)} reported ${int(p.reported)} ${int(rate)} ev/s ETA ${seconds(eta)}`;
   if (!width) return text;
-  const barWidth = Math.max(10, Math.min(40, width - text.length - 3));
+  // From the terminal's width alone, so the bar keeps its size while the figures beside it grow and shrink.
+  const barWidth = Math.max(10, Math.min(40, width - 100));
   const filled = Math.round(fraction * barWidth);
   return `[${"#".repeat(filled)}${"-".repeat(barWidth - filled)}] ${text}`;
 }

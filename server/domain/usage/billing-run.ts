@@ -44,6 +44,8 @@ export type BillingRunProgress = {
   lines: number;
   reported: number;
   elapsedMs: number;
+  /** True on the last report only, when everything is written and reported. */
+  done: boolean;
 };
 
 export type BillingRunResult = BillingRunProgress & { durationMs: number; eventsPerSecond: number };
@@ -103,7 +105,7 @@ export async function runBilling(options: BillingRunOptions): Promise<BillingRun
       return row!;
     });
     const started = performance.now();
-    const progress: BillingRunProgress = { runId: run.id, period, events: 0, eventsTotal: null, tenants: 0, tenantsTotal: null, lines: 0, reported: 0, elapsedMs: 0 };
+    const progress: BillingRunProgress = { runId: run.id, period, events: 0, eventsTotal: null, tenants: 0, tenantsTotal: null, lines: 0, reported: 0, elapsedMs: 0, done: false };
     let lastWrite = 0;
     const saveProgress = async (force = false) => {
       progress.elapsedMs = Math.round(performance.now() - started);
@@ -198,6 +200,7 @@ export async function runBilling(options: BillingRunOptions): Promise<BillingRun
 
       const durationMs = Math.max(1, Math.round(performance.now() - started));
       const eventsPerSecond = Math.round((progress.events / durationMs) * 10_000) / 10;
+      progress.done = true;
       await saveProgress(true);
       await withSystem("billing-run:finish", (tx) =>
         tx
