@@ -19,6 +19,7 @@ import postgres from "postgres";
 import { cpuSeconds } from "./lib/cpu";
 import { freePort } from "./lib/ports";
 import { createRunDatabase, type RunDatabase } from "./lib/postgres";
+import { runMain } from "./lib/processes";
 
 const { values } = parseArgs({ options: { events: { type: "string", default: "1000000" }, tenants: { type: "string", default: "10000" } } });
 const EVENTS = Number(values.events);
@@ -156,10 +157,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runMain(main);

@@ -21,6 +21,7 @@ import postgres from "postgres";
 import { cpuSeconds, machineCpuSeconds } from "./lib/cpu";
 import { createRunDatabase, type RunDatabase } from "./lib/postgres";
 import { freePort, waitForHttp } from "./lib/ports";
+import { runMain } from "./lib/processes";
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 1_000_000);
 const BATCH = 1_000;
@@ -224,10 +225,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runMain(main);

@@ -31,6 +31,7 @@ import { freePort, waitForHttp } from "./lib/ports";
 import { percentile } from "./lib/stats";
 import { startLocalS3, type LocalS3 } from "./lib/s3rver-local";
 import { startVarnish, type LocalVarnish } from "./lib/varnish";
+import { runMain } from "./lib/processes";
 
 const root = process.cwd();
 const nextBin = path.join(root, "node_modules/next/dist/bin/next");
@@ -257,10 +258,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runMain(main);

@@ -22,6 +22,7 @@ import { createRunDatabase, type RunDatabase } from "./lib/postgres";
 import { freePort, waitForHttp } from "./lib/ports";
 import { percentile } from "./lib/stats";
 import { startStripeEmulator, type StripeEmulator } from "./stripe-emulator/server";
+import { runMain } from "./lib/processes";
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 3000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 64);
@@ -195,10 +196,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runMain(main);

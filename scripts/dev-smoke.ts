@@ -12,6 +12,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { createRunDatabase, type RunDatabase } from "./lib/postgres";
 import { freePort, waitForHttp } from "./lib/ports";
+import { runMain } from "./lib/processes";
 
 const root = process.cwd();
 const tsx = path.join(root, "node_modules/tsx/dist/cli.mjs");
@@ -69,10 +70,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runMain(main);

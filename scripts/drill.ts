@@ -35,6 +35,7 @@ import { freePort, waitForHttp } from "./lib/ports";
 import { percentile } from "./lib/stats";
 import { startLocalS3, type LocalS3 } from "./lib/s3rver-local";
 import { startStripeEmulator, type StripeEmulator } from "./stripe-emulator/server";
+import { runMain } from "./lib/processes";
 
 const root = process.cwd();
 const nextBin = path.join(root, "node_modules/next/dist/bin/next");
@@ -581,10 +582,4 @@ async function loadDomain() {
   };
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runMain(main);

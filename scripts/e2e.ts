@@ -25,6 +25,7 @@ import { freePort, waitForHttp } from "./lib/ports";
 import { startStripeEmulator, type StripeEmulator } from "./stripe-emulator/server";
 import { startLocalS3, type LocalS3 } from "./lib/s3rver-local";
 import { startAiTestServer, type AiTestServer } from "../test/ai-server";
+import { runMain } from "./lib/processes";
 
 const root = process.cwd();
 const nextBin = path.join(root, "node_modules/next/dist/bin/next");
@@ -123,10 +124,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runMain(main);
