@@ -19,7 +19,7 @@ import postgres from "postgres";
 import { cpuSeconds } from "./lib/cpu";
 import { freePort } from "./lib/ports";
 import { createRunDatabase, type RunDatabase } from "./lib/postgres";
-import { runMain } from "./lib/processes";
+import { runMain, stopChildren } from "./lib/processes";
 
 const { values } = parseArgs({ options: { events: { type: "string", default: "1000000" }, tenants: { type: "string", default: "10000" } } });
 const EVENTS = Number(values.events);
@@ -152,7 +152,7 @@ async function main(): Promise<number> {
     if (!complete) log("the run's output is incomplete or duplicated: see the counts above");
     return complete ? 0 : 1;
   } finally {
-    emulator?.kill("SIGTERM");
+    await stopChildren([emulator]);
     await runDb?.dispose();
   }
 }

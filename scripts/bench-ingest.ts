@@ -21,7 +21,7 @@ import postgres from "postgres";
 import { cpuSeconds, machineCpuSeconds } from "./lib/cpu";
 import { createRunDatabase, type RunDatabase } from "./lib/postgres";
 import { freePort, waitForHttp } from "./lib/ports";
-import { runMain } from "./lib/processes";
+import { runMain, stopChildren } from "./lib/processes";
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 1_000_000);
 const BATCH = 1_000;
@@ -215,12 +215,7 @@ async function main(): Promise<number> {
     console.log(JSON.stringify(result, null, 2));
     return failures === 0 && counts!.http === batches * BATCH ? 0 : 1;
   } finally {
-    for (const child of children) {
-      if (child.exitCode === null) {
-        child.kill("SIGTERM");
-        await new Promise((r) => child.once("exit", r));
-      }
-    }
+    await stopChildren(children);
     await runDb?.dispose();
   }
 }

@@ -23,7 +23,7 @@ import { createRunDatabase, type RunDatabase } from "./lib/postgres";
 import { freePort, waitForHttp } from "./lib/ports";
 import { percentile } from "./lib/stats";
 import { startLocalS3, type LocalS3 } from "./lib/s3rver-local";
-import { runMain } from "./lib/processes";
+import { runMain, stopChildren } from "./lib/processes";
 
 const root = process.cwd();
 const nextBin = path.join(root, "node_modules/next/dist/bin/next");
@@ -82,17 +82,6 @@ async function load(targets: Target[]): Promise<Result> {
 
 function start(args: string[], env: NodeJS.ProcessEnv): ChildProcess {
   return spawn(process.execPath, args, { env, stdio: ["ignore", "ignore", "inherit"] });
-}
-
-async function stop(children: ChildProcess[]) {
-  await Promise.all(
-    children.map(async (c) => {
-      if (c.exitCode !== null || c.signalCode !== null) return;
-      const exited = new Promise((r) => c.once("exit", r));
-      c.kill("SIGTERM");
-      await exited;
-    }),
-  );
 }
 
 /** A plain node:http server answering `body` from memory: what one process can do at most here. */
@@ -175,7 +164,7 @@ async function main(): Promise<number> {
         writeFileSync(process.env.BENCH_METRICS_OUT, await res.text());
         log(`metrics of instance 1 after the load written to ${process.env.BENCH_METRICS_OUT}`);
       }
-      await stop(servers);
+      await stopChildren(servers);
     }
 
     // The ceiling: the same page's bytes from a plain node:http server, one and two processes.
@@ -186,7 +175,7 @@ async function main(): Promise<number> {
       for (const port of ports.slice(0, instances)) await waitForHttp(`http://127.0.0.1:${port}/`, 10_000);
       log(`static ceiling, ${instances} process(es)…`);
       ceiling[instances] = Math.round((await load(ports.slice(0, instances).map((p) => ({ url: `http://127.0.0.1:${p}/` })))).rps);
-      await stop(servers);
+      await stopChildren(servers);
     }
 
     const withRatios = rows.map((r) => ({ ...r, ratioToStaticCeiling: Number((r.rps / ceiling[r.instances]!).toFixed(3)) }));
@@ -205,7 +194,7 @@ async function main(): Promise<number> {
     }
     return 0;
   } finally {
-    await stop(children);
+    await stopChildren(children);
     await s3?.stop().catch(() => {});
     if (s3Dir) rmSync(s3Dir, { recursive: true, force: true });
     const { closeDb } = await import("../server/db/client").catch(() => ({ closeDb: async () => {} }));

@@ -31,7 +31,7 @@ import { freePort, waitForHttp } from "./lib/ports";
 import { percentile } from "./lib/stats";
 import { startLocalS3, type LocalS3 } from "./lib/s3rver-local";
 import { startVarnish, type LocalVarnish } from "./lib/varnish";
-import { runMain } from "./lib/processes";
+import { runMain, stopChildren } from "./lib/processes";
 
 const root = process.cwd();
 const nextBin = path.join(root, "node_modules/next/dist/bin/next");
@@ -247,11 +247,7 @@ async function main(): Promise<number> {
     return 0;
   } finally {
     await varnish?.stop();
-    if (plain && plain.exitCode === null) plain.kill("SIGTERM");
-    if (server && server.exitCode === null) {
-      server.kill("SIGTERM");
-      await new Promise((r) => server!.once("exit", r));
-    }
+    await stopChildren([plain, server]);
     await s3?.stop().catch(() => {});
     if (s3Dir) rmSync(s3Dir, { recursive: true, force: true });
     await runDb?.dispose();

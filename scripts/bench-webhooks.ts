@@ -22,7 +22,7 @@ import { createRunDatabase, type RunDatabase } from "./lib/postgres";
 import { freePort, waitForHttp } from "./lib/ports";
 import { percentile } from "./lib/stats";
 import { startStripeEmulator, type StripeEmulator } from "./stripe-emulator/server";
-import { runMain } from "./lib/processes";
+import { runMain, stopChildren } from "./lib/processes";
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 3000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 64);
@@ -185,12 +185,7 @@ async function main(): Promise<number> {
     await closeDb();
     return counts!.n === unique && failed === 0 ? 0 : 1;
   } finally {
-    for (const child of children) {
-      if (child.exitCode === null) {
-        child.kill("SIGTERM");
-        await new Promise((r) => child.once("exit", r));
-      }
-    }
+    await stopChildren(children);
     await emulator?.close().catch(() => {});
     await runDb?.dispose();
   }

@@ -35,7 +35,7 @@ import { freePort, waitForHttp } from "./lib/ports";
 import { percentile } from "./lib/stats";
 import { startLocalS3, type LocalS3 } from "./lib/s3rver-local";
 import { startStripeEmulator, type StripeEmulator } from "./stripe-emulator/server";
-import { runMain } from "./lib/processes";
+import { runMain, stopChildren } from "./lib/processes";
 
 const root = process.cwd();
 const nextBin = path.join(root, "node_modules/next/dist/bin/next");
@@ -83,14 +83,6 @@ function startProcess(name: string, args: string[], env: NodeJS.ProcessEnv, logD
   child.stdout!.pipe(out);
   child.stderr!.pipe(out);
   return child;
-}
-
-async function stopProcess(child: ChildProcess | undefined, signal: NodeJS.Signals = "SIGTERM") {
-  if (!child || child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once("exit", resolve));
-  child.kill(signal);
-  await Promise.race([exited, sleep(10_000)]);
-  if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
 }
 
 /** Stripe's form encoding, for the few calls the drill makes to the emulator as an operator would. */
@@ -232,8 +224,9 @@ async function main(): Promise<number> {
     return report.ok ? 0 : 1;
   } finally {
     stopping = true;
-    await Promise.all(workers.map((w) => stopProcess(w)));
-    await stopProcess(server);
+    // A child that does not stop within 10 s is killed: the drill must come to an end.
+    await stopChildren(workers, { killAfterMs: 10_000 });
+    await stopChildren([server], { killAfterMs: 10_000 });
     await closeAppDb?.().catch(() => {});
     await emu?.close().catch(() => {});
     await s3?.stop().catch(() => {});

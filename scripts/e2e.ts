@@ -25,7 +25,7 @@ import { freePort, waitForHttp } from "./lib/ports";
 import { startStripeEmulator, type StripeEmulator } from "./stripe-emulator/server";
 import { startLocalS3, type LocalS3 } from "./lib/s3rver-local";
 import { startAiTestServer, type AiTestServer } from "../test/ai-server";
-import { runMain } from "./lib/processes";
+import { runMain, stopChildren } from "./lib/processes";
 
 const root = process.cwd();
 const nextBin = path.join(root, "node_modules/next/dist/bin/next");
@@ -108,18 +108,11 @@ async function main(): Promise<number> {
 
     return await run(process.execPath, [playwrightBin, "test", ...process.argv.slice(2)], { ...env, E2E_BASE_URL: baseUrl });
   } finally {
-    if (worker && worker.exitCode === null) {
-      worker.kill("SIGTERM");
-      await new Promise((r) => worker!.once("exit", r));
-    }
+    await stopChildren([worker, server]);
     await stripeEmulator?.close().catch(() => {});
     await localS3?.stop().catch(() => {});
     await aiServer?.close().catch(() => {});
     if (s3Dir) rmSync(s3Dir, { recursive: true, force: true });
-    if (server && server.exitCode === null) {
-      server.kill("SIGTERM");
-      await new Promise((r) => server!.once("exit", r));
-    }
     await runDb?.dispose();
   }
 }
