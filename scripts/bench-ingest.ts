@@ -15,19 +15,17 @@
  * figures are the ones to compare on a shared machine: wall-clock rates move with others' load.
  * BENCH_CPU_PROF=dir writes a V8 CPU profile of the server.
  */
-import { spawn, type ChildProcess } from "node:child_process";
-import path from "node:path";
+import type { ChildProcess } from "node:child_process";
 import postgres from "postgres";
 import { cpuSeconds, machineCpuSeconds } from "./lib/cpu";
 import { createRunDatabase, type RunDatabase } from "./lib/postgres";
 import { freePort, waitForHttp } from "./lib/ports";
-import { runMain, stopChildren } from "./lib/processes";
+import { buildNext, runMain, startNext, stopChildren } from "./lib/processes";
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 1_000_000);
 const BATCH = 1_000;
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
 const SHOPS = Number(process.env.BENCH_SHOPS ?? 20);
-const root = process.cwd();
 const metrics = ["api_calls", "storefront_visits", "storage_gb_months"] as const;
 
 type Event = { shop: string; metric: string; quantity: string; occurredAt: string; idempotencyKey: string };
@@ -118,17 +116,15 @@ async function main(): Promise<number> {
       RATE_LIMIT_PLATFORM_KEY_PER_MINUTE: process.env.RATE_LIMIT_PLATFORM_KEY_PER_MINUTE ?? "10000000",
     };
     Object.assign(process.env, env);
-    const nextBin = path.join(root, "node_modules/next/dist/bin/next");
     if (process.env.BENCH_SKIP_BUILD !== "1") {
       process.stderr.write("[bench] next build…\n");
-      const built = await new Promise<number>((resolve) =>
-        spawn(process.execPath, [nextBin, "build"], { env, stdio: ["ignore", "ignore", "inherit"] }).on("exit", (code) => resolve(code ?? 1)),
-      );
+      // stdout is the JSON report: the build's output goes nowhere, its errors to stderr.
+      const built = await buildNext(env, ["ignore", "ignore", "inherit"]);
       if (built !== 0) return built;
     }
     // BENCH_CPU_PROF=dir writes a V8 CPU profile of the server there (open in Chrome DevTools).
     const profile = process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
-    children.push(spawn(process.execPath, [...profile, nextBin, "start", "--port", String(port), "--hostname", "127.0.0.1"], { env, stdio: ["ignore", "inherit", "inherit"] }));
+    children.push(startNext(port, env, { nodeArgs: profile }));
     await waitForHttp(`${baseUrl}/api/v1/openapi.json`, 120_000);
 
     const { signUp } = await import("../server/domain/users");

@@ -14,7 +14,7 @@
  * `next build` first unless BENCH_SKIP_BUILD=1. With METRICS_TOKEN and BENCH_METRICS_OUT=FILE set,
  * the single instance's Prometheus metrics after its load are written to FILE.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess, type StdioOptions } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -23,10 +23,8 @@ import { createRunDatabase, type RunDatabase } from "./lib/postgres";
 import { freePort, waitForHttp } from "./lib/ports";
 import { percentile } from "./lib/stats";
 import { startLocalS3, type LocalS3 } from "./lib/s3rver-local";
-import { runMain, stopChildren } from "./lib/processes";
+import { buildNext, runMain, startNext, stopChildren } from "./lib/processes";
 
-const root = process.cwd();
-const nextBin = path.join(root, "node_modules/next/dist/bin/next");
 const PRODUCTS = Number(process.env.BENCH_PRODUCTS ?? 1_000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 3);
@@ -80,9 +78,8 @@ async function load(targets: Target[]): Promise<Result> {
   return { rps: latencies.length / ((lastResponse - started) / 1000), p50: percentile(latencies, 50), p99: percentile(latencies, 99), non2xx, errors };
 }
 
-function start(args: string[], env: NodeJS.ProcessEnv): ChildProcess {
-  return spawn(process.execPath, args, { env, stdio: ["ignore", "ignore", "inherit"] });
-}
+// stdout is the JSON report: the children's output goes nowhere, their errors to stderr.
+const quiet: StdioOptions = ["ignore", "ignore", "inherit"];
 
 /** A plain node:http server answering `body` from memory: what one process can do at most here. */
 const staticServer = `
@@ -119,8 +116,7 @@ async function main(): Promise<number> {
 
     if (process.env.BENCH_SKIP_BUILD !== "1") {
       log("next build…");
-      const build = spawn(process.execPath, [nextBin, "build"], { env, stdio: ["ignore", "ignore", "inherit"] });
-      const code = await new Promise<number>((r) => build.once("exit", (c) => r(c ?? 1)));
+      const code = await buildNext(env, quiet);
       if (code !== 0) return code;
     }
 
@@ -136,7 +132,7 @@ async function main(): Promise<number> {
     const rows: { workload: string; instances: number; rps: number; eventsPerS?: number; p50Ms: number; p99Ms: number; non2xx: number; errors: number }[] = [];
     let pageBytes = "";
     for (const instances of [1, 2]) {
-      const servers = ports.slice(0, instances).map((port) => start([nextBin, "start", "--port", String(port), "--hostname", "127.0.0.1"], { ...env, PORT: String(port) }));
+      const servers = ports.slice(0, instances).map((port) => startNext(port, { ...env, PORT: String(port) }, { stdio: quiet }));
       children.push(...servers);
       for (const port of ports.slice(0, instances)) await waitForHttp(`http://127.0.0.1:${port}/api/health`, 120_000);
       const bases = ports.slice(0, instances).map((p) => `http://127.0.0.1:${p}`);
@@ -170,7 +166,9 @@ async function main(): Promise<number> {
     // The ceiling: the same page's bytes from a plain node:http server, one and two processes.
     const ceiling: Record<number, number> = {};
     for (const instances of [1, 2]) {
-      const servers = ports.slice(0, instances).map((port) => start(["-e", staticServer], { ...process.env, PORT: String(port), BODY_B64: Buffer.from(pageBytes).toString("base64") }));
+      const servers = ports
+        .slice(0, instances)
+        .map((port) => spawn(process.execPath, ["-e", staticServer], { env: { ...process.env, PORT: String(port), BODY_B64: Buffer.from(pageBytes).toString("base64") }, stdio: quiet }));
       children.push(...servers);
       for (const port of ports.slice(0, instances)) await waitForHttp(`http://127.0.0.1:${port}/`, 10_000);
       log(`static ceiling, ${instances} process(es)…`);

@@ -31,22 +31,13 @@ import { freePort, waitForHttp } from "./lib/ports";
 import { percentile } from "./lib/stats";
 import { startLocalS3, type LocalS3 } from "./lib/s3rver-local";
 import { startVarnish, type LocalVarnish } from "./lib/varnish";
-import { runMain, stopChildren } from "./lib/processes";
+import { buildNext, runMain, startNext, stopChildren } from "./lib/processes";
 
-const root = process.cwd();
-const nextBin = path.join(root, "node_modules/next/dist/bin/next");
 const PRODUCTS = Number(process.env.BENCH_PRODUCTS ?? 10_000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 3);
 const SLUG = "bench-shop";
-
-function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<number> {
-  return new Promise((resolve) => {
-    const child = spawn(command, args, { env, stdio: "inherit" });
-    child.on("exit", (code) => resolve(code ?? 1));
-  });
-}
 
 /** Seeds with set-based SQL (as the system, bypassing nothing but the app): fast enough for 10,000 rows. */
 async function seed(url: string) {
@@ -176,10 +167,10 @@ async function main(): Promise<number> {
     };
     if (process.env.BENCH_SKIP_BUILD !== "1") {
       console.log("[bench] next build…");
-      const code = await run(process.execPath, [nextBin, "build"], env);
+      const code = await buildNext(env);
       if (code !== 0) return code;
     }
-    server = spawn(process.execPath, [nextBin, "start", "--port", String(port), "--hostname", "127.0.0.1"], { env, stdio: ["ignore", "inherit", "inherit"] });
+    server = startNext(port, env);
     await waitForHttp(`${baseUrl}/api/health`, 120_000);
 
     const pages: [string, string][] = [

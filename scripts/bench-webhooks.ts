@@ -16,18 +16,16 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import autocannon from "autocannon";
 import os from "node:os";
-import path from "node:path";
 import { cpuSeconds, cpuSecondsByName, machineCpuSeconds } from "./lib/cpu";
 import { createRunDatabase, type RunDatabase } from "./lib/postgres";
 import { freePort, waitForHttp } from "./lib/ports";
 import { percentile } from "./lib/stats";
 import { startStripeEmulator, type StripeEmulator } from "./stripe-emulator/server";
-import { runMain, stopChildren } from "./lib/processes";
+import { runMain, startNext, stopChildren } from "./lib/processes";
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 3000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 64);
 const TENANTS = Number(process.env.BENCH_TENANTS ?? 40);
-const root = process.cwd();
 
 type CpuSnapshot = Record<"next" | "worker" | "postgres" | "bench" | "machine", number>;
 
@@ -88,8 +86,7 @@ async function main(): Promise<number> {
     };
     Object.assign(process.env, env);
 
-    const nextBin = path.join(root, "node_modules/next/dist/bin/next");
-    children.push(spawn(process.execPath, [nextBin, "start", "--port", String(port), "--hostname", "127.0.0.1"], { env, stdio: ["ignore", "inherit", "inherit"] }));
+    children.push(startNext(port, env));
     // Not /api/health: it also reports S3, which this benchmark does not start.
     await waitForHttp(`${baseUrl}/sign-in`, 120_000);
     // tsx as a loader (not its CLI, which forks): the pid is the worker's own, for SIGSTOP and CPU time.

@@ -35,11 +35,9 @@ import { freePort, waitForHttp } from "./lib/ports";
 import { percentile } from "./lib/stats";
 import { startLocalS3, type LocalS3 } from "./lib/s3rver-local";
 import { startStripeEmulator, type StripeEmulator } from "./stripe-emulator/server";
-import { runMain, stopChildren } from "./lib/processes";
+import { exitCode, nextBin, runMain, stopChildren, tsxBin } from "./lib/processes";
 
 const root = process.cwd();
-const nextBin = path.join(root, "node_modules/next/dist/bin/next");
-const tsxBin = path.join(root, "node_modules/tsx/dist/cli.mjs");
 const SECONDS = Number(process.env.DRILL_SECONDS ?? 60);
 const SHOPS = Number(process.env.DRILL_SHOPS ?? 3);
 const OUTAGE_SECONDS = Number(process.env.DRILL_OUTAGE_SECONDS ?? 8);
@@ -147,8 +145,7 @@ async function main(): Promise<number> {
 
     if (process.env.DRILL_SKIP_BUILD !== "1" || !existsSync(path.join(root, ".next/BUILD_ID"))) {
       log("next build…");
-      const build = startProcess("build", [nextBin, "build"], env, logDir);
-      const code = await new Promise<number>((resolve) => build.once("exit", (c) => resolve(c ?? 1)));
+      const code = await exitCode(startProcess("build", [nextBin, "build"], env, logDir));
       if (code !== 0) throw new Error(`next build failed; see ${logDir}/build.log`);
     }
     server = startProcess("next", [nextBin, "start", "--port", String(port), "--hostname", HOST], env, logDir);

@@ -25,18 +25,7 @@ import { freePort, waitForHttp } from "./lib/ports";
 import { startStripeEmulator, type StripeEmulator } from "./stripe-emulator/server";
 import { startLocalS3, type LocalS3 } from "./lib/s3rver-local";
 import { startAiTestServer, type AiTestServer } from "../test/ai-server";
-import { runMain, stopChildren } from "./lib/processes";
-
-const root = process.cwd();
-const nextBin = path.join(root, "node_modules/next/dist/bin/next");
-const playwrightBin = path.join(root, "node_modules/@playwright/test/cli.js");
-
-function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<number> {
-  return new Promise((resolve) => {
-    const child = spawn(command, args, { env, stdio: "inherit" });
-    child.on("exit", (code) => resolve(code ?? 1));
-  });
-}
+import { buildNext, runMain, runPlaywright, startNext, stopChildren, tsxBin } from "./lib/processes";
 
 async function main(): Promise<number> {
   let server: ChildProcess | undefined;
@@ -97,16 +86,16 @@ async function main(): Promise<number> {
 
     if (process.env.E2E_SKIP_BUILD !== "1") {
       console.log("[e2e] next build…");
-      const code = await run(process.execPath, [nextBin, "build"], env);
+      const code = await buildNext(env);
       if (code !== 0) return code;
     }
 
     console.log(`[e2e] next start on ${baseUrl}`);
-    server = spawn(process.execPath, [nextBin, "start", "--port", String(port), "--hostname", "127.0.0.1"], { env, stdio: ["ignore", "inherit", "inherit"] });
+    server = startNext(port, env);
     await waitForHttp(`${baseUrl}/api/health`, 120_000);
-    worker = spawn(process.execPath, [path.join(root, "node_modules/tsx/dist/cli.mjs"), "server/jobs/worker.ts"], { env, stdio: ["ignore", "inherit", "inherit"] });
+    worker = spawn(process.execPath, [tsxBin, "server/jobs/worker.ts"], { env, stdio: ["ignore", "inherit", "inherit"] });
 
-    return await run(process.execPath, [playwrightBin, "test", ...process.argv.slice(2)], { ...env, E2E_BASE_URL: baseUrl });
+    return await runPlaywright(process.argv.slice(2), { ...env, E2E_BASE_URL: baseUrl });
   } finally {
     await stopChildren([worker, server]);
     await stripeEmulator?.close().catch(() => {});

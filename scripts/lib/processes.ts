@@ -1,7 +1,14 @@
 /**
- * Process plumbing shared by the scripts: the entry point and their child processes.
+ * Process plumbing shared by the scripts: the entry point, `next build` and `next start`,
+ * Playwright, and stopping their children.
  */
-import type { ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess, type StdioOptions } from "node:child_process";
+import path from "node:path";
+
+// The scripts run from the repository's root (npm run starts them there).
+export const nextBin = path.join(process.cwd(), "node_modules/next/dist/bin/next");
+export const tsxBin = path.join(process.cwd(), "node_modules/tsx/dist/cli.mjs");
+const playwrightBin = path.join(process.cwd(), "node_modules/@playwright/test/cli.js");
 
 /**
  * Runs a script's main and exits with the code it returns; an error it throws is printed and
@@ -16,6 +23,32 @@ export function runMain(main: () => Promise<number>): void {
       process.exit(1);
     },
   );
+}
+
+/** The child's exit code once it has exited; 1 when a signal ended it. */
+export function exitCode(child: ChildProcess): Promise<number> {
+  return new Promise((resolve) => child.once("exit", (code) => resolve(code ?? 1)));
+}
+
+/**
+ * `next build`; its exit code. Its output goes to ours by default; a script whose stdout is its
+ * report passes ["ignore", "ignore", "inherit"].
+ */
+export function buildNext(env: NodeJS.ProcessEnv, stdio: StdioOptions = "inherit"): Promise<number> {
+  return exitCode(spawn(process.execPath, [nextBin, "build"], { env, stdio }));
+}
+
+/** `next start` of the built app on 127.0.0.1:port; nodeArgs (--cpu-prof, …) go to node itself. */
+export function startNext(port: number, env: NodeJS.ProcessEnv, opts: { stdio?: StdioOptions; nodeArgs?: string[] } = {}): ChildProcess {
+  return spawn(process.execPath, [...(opts.nodeArgs ?? []), nextBin, "start", "--port", String(port), "--hostname", "127.0.0.1"], {
+    env,
+    stdio: opts.stdio ?? ["ignore", "inherit", "inherit"],
+  });
+}
+
+/** `playwright test` with these arguments, its output on ours; its exit code. */
+export function runPlaywright(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  return exitCode(spawn(process.execPath, [playwrightBin, "test", ...args], { env, stdio: "inherit" }));
 }
 
 /**
