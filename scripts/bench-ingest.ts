@@ -20,7 +20,7 @@ import postgres from "postgres";
 import { cpuSeconds, machineCpuSeconds } from "./lib/cpu";
 import { createRunDatabase, type RunDatabase } from "./lib/postgres";
 import { freePort, waitForHttp } from "./lib/ports";
-import { buildNext, runMain, startNext, stopChildren } from "./lib/processes";
+import { buildNext, localProductionEnv, runMain, startNext, stopChildren } from "./lib/processes";
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 1_000_000);
 const BATCH = 1_000;
@@ -101,16 +101,8 @@ async function main(): Promise<number> {
     const port = await freePort();
     const baseUrl = `http://127.0.0.1:${port}`;
     const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      NODE_ENV: "production",
-      DATABASE_URL: runDb.url,
+      ...localProductionEnv({ databaseUrl: runDb.url, appUrl: baseUrl, authSecret: "bench-secret-that-is-long-enough-for-auth-js", logLevel: "warn" }),
       DATABASE_POOL_SIZE: "20",
-      AUTH_SECRET: "bench-secret-that-is-long-enough-for-auth-js",
-      APP_URL: baseUrl,
-      LOG_LEVEL: "warn",
-      NEXT_TELEMETRY_DISABLED: "1",
-      // A local production build on the development defaults (emulator secret, s3rver, captured mail).
-      ALLOW_DEVELOPMENT_DEFAULTS: "true",
       // Every request still takes its rate-limit count (that cost is part of the figures); only
       // the platform key's limit is put out of reach of a fast machine.
       RATE_LIMIT_PLATFORM_KEY_PER_MINUTE: process.env.RATE_LIMIT_PLATFORM_KEY_PER_MINUTE ?? "10000000",

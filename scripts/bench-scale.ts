@@ -23,7 +23,7 @@ import { createRunDatabase, type RunDatabase } from "./lib/postgres";
 import { freePort, waitForHttp } from "./lib/ports";
 import { percentile } from "./lib/stats";
 import { startLocalS3, type LocalS3 } from "./lib/s3rver-local";
-import { buildNext, runMain, startNext, stopChildren } from "./lib/processes";
+import { buildNext, localProductionEnv, runMain, startNext, stopChildren } from "./lib/processes";
 
 const PRODUCTS = Number(process.env.BENCH_PRODUCTS ?? 1_000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -100,14 +100,7 @@ async function main(): Promise<number> {
     s3 = await startLocalS3({ directory: s3Dir, port: await freePort(), bucket: "souk-bench-scale" });
     const ports = [await freePort(), await freePort()];
     const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      NODE_ENV: "production",
-      ALLOW_DEVELOPMENT_DEFAULTS: "true",
-      DATABASE_URL: runDb.url,
-      AUTH_SECRET: process.env.AUTH_SECRET ?? "bench-secret-that-is-long-enough-for-auth-js",
-      APP_URL: `http://127.0.0.1:${ports[0]}`,
-      LOG_LEVEL: "warn",
-      NEXT_TELEMETRY_DISABLED: "1",
+      ...localProductionEnv({ databaseUrl: runDb.url, appUrl: `http://127.0.0.1:${ports[0]}`, authSecret: process.env.AUTH_SECRET ?? "bench-secret-that-is-long-enough-for-auth-js", logLevel: "warn" }),
       S3_ENDPOINT: s3.endpoint,
       S3_BUCKET: s3.bucket,
     };

@@ -31,7 +31,7 @@ import { freePort, waitForHttp } from "./lib/ports";
 import { percentile } from "./lib/stats";
 import { startLocalS3, type LocalS3 } from "./lib/s3rver-local";
 import { startVarnish, type LocalVarnish } from "./lib/varnish";
-import { buildNext, runMain, startNext, stopChildren } from "./lib/processes";
+import { buildNext, localProductionEnv, runMain, startNext, stopChildren } from "./lib/processes";
 
 const PRODUCTS = Number(process.env.BENCH_PRODUCTS ?? 10_000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -152,16 +152,8 @@ async function main(): Promise<number> {
     const port = await freePort();
     const baseUrl = `http://127.0.0.1:${port}`;
     const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      NODE_ENV: "production",
-      // A local production build on the development defaults (emulator, s3rver, captured mail).
-      ALLOW_DEVELOPMENT_DEFAULTS: "true",
-      DATABASE_URL: url,
-      AUTH_SECRET: process.env.AUTH_SECRET ?? "bench-secret-that-is-long-enough-for-auth-js",
-      APP_URL: baseUrl,
-      LOG_LEVEL: "warn",
+      ...localProductionEnv({ databaseUrl: url, appUrl: baseUrl, authSecret: process.env.AUTH_SECRET ?? "bench-secret-that-is-long-enough-for-auth-js", logLevel: "warn" }),
       PORT: String(port),
-      NEXT_TELEMETRY_DISABLED: "1",
       S3_ENDPOINT: s3.endpoint,
       S3_BUCKET: s3.bucket,
     };

@@ -21,7 +21,7 @@ import { createRunDatabase, type RunDatabase } from "./lib/postgres";
 import { freePort, waitForHttp } from "./lib/ports";
 import { percentile } from "./lib/stats";
 import { startStripeEmulator, type StripeEmulator } from "./stripe-emulator/server";
-import { runMain, startNext, stopChildren } from "./lib/processes";
+import { localProductionEnv, runMain, startNext, stopChildren } from "./lib/processes";
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 3000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 64);
@@ -70,19 +70,11 @@ async function main(): Promise<number> {
     const webhookSecret = "whsec_souk_bench";
     emulator = await startStripeEmulator({ port: await freePort(), webhookUrl: `${baseUrl}/api/webhooks/stripe`, webhookSecret });
     const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      NODE_ENV: "production",
-      // A local production build on the development defaults (emulator, s3rver, captured mail).
-      ALLOW_DEVELOPMENT_DEFAULTS: "true",
-      DATABASE_URL: url,
+      ...localProductionEnv({ databaseUrl: url, appUrl: baseUrl, authSecret: "bench-secret-that-is-long-enough-for-auth-js", logLevel: "warn" }),
       DATABASE_POOL_SIZE: "20",
-      AUTH_SECRET: "bench-secret-that-is-long-enough-for-auth-js",
-      APP_URL: baseUrl,
-      LOG_LEVEL: "warn",
       STRIPE_API_BASE: emulator.url,
       STRIPE_WEBHOOK_SECRET: webhookSecret,
       WORKER_CONCURRENCY: process.env.WORKER_CONCURRENCY ?? "10",
-      NEXT_TELEMETRY_DISABLED: "1",
     };
     Object.assign(process.env, env);
 

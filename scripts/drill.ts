@@ -35,7 +35,7 @@ import { freePort, waitForHttp } from "./lib/ports";
 import { percentile } from "./lib/stats";
 import { startLocalS3, type LocalS3 } from "./lib/s3rver-local";
 import { startStripeEmulator, type StripeEmulator } from "./stripe-emulator/server";
-import { exitCode, nextBin, runMain, stopChildren, tsxBin } from "./lib/processes";
+import { exitCode, localProductionEnv, nextBin, runMain, stopChildren, tsxBin } from "./lib/processes";
 
 const root = process.cwd();
 const SECONDS = Number(process.env.DRILL_SECONDS ?? 60);
@@ -122,16 +122,9 @@ async function main(): Promise<number> {
     // Stripe retries a failed delivery for days; a few minutes of retries cover the outage here.
     emu = await startStripeEmulator({ port: await freePort(), webhookUrl: `${baseUrl}/api/webhooks/stripe`, webhookSecret, webhookRetry: { attempts: 9, baseDelayMs: 500 } });
     const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      NODE_ENV: "production",
-      DATABASE_URL: url,
-      AUTH_SECRET: "drill-secret-that-is-long-enough-for-auth-js",
-      APP_URL: baseUrl,
+      ...localProductionEnv({ databaseUrl: url, appUrl: baseUrl, authSecret: "drill-secret-that-is-long-enough-for-auth-js", logLevel: process.env.LOG_LEVEL ?? "warn" }),
       DEV_MAILBOX: "true",
-      ALLOW_DEVELOPMENT_DEFAULTS: "true",
-      LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
       PORT: String(port),
-      NEXT_TELEMETRY_DISABLED: "1",
       STRIPE_API_BASE: emu.url,
       STRIPE_WEBHOOK_SECRET: webhookSecret,
       S3_ENDPOINT: s3.endpoint,

@@ -25,7 +25,7 @@ import { freePort, waitForHttp } from "./lib/ports";
 import { startStripeEmulator, type StripeEmulator } from "./stripe-emulator/server";
 import { startLocalS3, type LocalS3 } from "./lib/s3rver-local";
 import { startAiTestServer, type AiTestServer } from "../test/ai-server";
-import { buildNext, runMain, runPlaywright, startNext, stopChildren, tsxBin } from "./lib/processes";
+import { buildNext, localProductionEnv, runMain, runPlaywright, startNext, stopChildren, tsxBin } from "./lib/processes";
 
 async function main(): Promise<number> {
   let server: ChildProcess | undefined;
@@ -43,17 +43,9 @@ async function main(): Promise<number> {
     const port = Number(process.env.E2E_PORT ?? (await freePort()));
     const baseUrl = `http://127.0.0.1:${port}`;
     const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      NODE_ENV: "production",
-      DATABASE_URL: url,
-      AUTH_SECRET: process.env.AUTH_SECRET ?? "e2e-secret-that-is-long-enough-for-auth-js",
-      APP_URL: baseUrl,
+      ...localProductionEnv({ databaseUrl: url, appUrl: baseUrl, authSecret: process.env.AUTH_SECRET ?? "e2e-secret-that-is-long-enough-for-auth-js", logLevel: process.env.LOG_LEVEL ?? "warn" }),
       DEV_MAILBOX: "true",
-      // A local production build on the development defaults (emulator, s3rver, captured mail).
-      ALLOW_DEVELOPMENT_DEFAULTS: "true",
-      LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
       PORT: String(port),
-      NEXT_TELEMETRY_DISABLED: "1",
       // Billing: suspend at once after a failed renewal so the spec needs no waiting.
       BILLING_GRACE_PERIOD_HOURS: process.env.BILLING_GRACE_PERIOD_HOURS ?? "0",
       // Every spec signs up from 127.0.0.1: the per-client mail limit would stop the suite.

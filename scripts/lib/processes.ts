@@ -38,6 +38,23 @@ export function buildNext(env: NodeJS.ProcessEnv, stdio: StdioOptions = "inherit
   return exitCode(spawn(process.execPath, [nextBin, "build"], { env, stdio }));
 }
 
+/**
+ * The environment of a local production build (`next build`, `next start`, the worker) on the
+ * development defaults (emulator, s3rver, captured mail): ours plus what each of them needs.
+ */
+export function localProductionEnv(o: { databaseUrl: string; appUrl: string; authSecret: string; logLevel: string }): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    NODE_ENV: "production",
+    ALLOW_DEVELOPMENT_DEFAULTS: "true",
+    DATABASE_URL: o.databaseUrl,
+    AUTH_SECRET: o.authSecret,
+    APP_URL: o.appUrl,
+    LOG_LEVEL: o.logLevel,
+    NEXT_TELEMETRY_DISABLED: "1",
+  };
+}
+
 /** `next start` of the built app on 127.0.0.1:port; nodeArgs (--cpu-prof, …) go to node itself. */
 export function startNext(port: number, env: NodeJS.ProcessEnv, opts: { stdio?: StdioOptions; nodeArgs?: string[] } = {}): ChildProcess {
   return spawn(process.execPath, [...(opts.nodeArgs ?? []), nextBin, "start", "--port", String(port), "--hostname", "127.0.0.1"], {
