@@ -18,10 +18,10 @@ import { spawn, type ChildProcess, type StdioOptions } from "node:child_process"
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import autocannon from "autocannon";
+import type autocannon from "autocannon";
 import { createRunDatabase, type RunDatabase } from "./lib/postgres";
 import { freePort, waitForHttp } from "./lib/ports";
-import { percentile } from "./lib/stats";
+import { loadAfterWarmup, type LoadResult } from "./lib/load";
 import { startLocalS3, type LocalS3 } from "./lib/s3rver-local";
 import { buildNext, localProductionEnv, runMain, startNext, stopChildren } from "./lib/processes";
 
@@ -33,49 +33,23 @@ const BATCH = Number(process.env.BENCH_BATCH ?? 100);
 const SLUG = "scale-shop";
 
 type Target = { url: string; method?: "GET" | "POST"; headers?: Record<string, string>; body?: () => string };
-type Result = { rps: number; p50: number; p99: number; non2xx: number; errors: number };
 
 const log = (m: string) => process.stderr.write(`[bench:scale] ${m}\n`);
 
-/** One autocannon per instance, all at once, the connections split between them; latencies merged. */
-async function load(targets: Target[]): Promise<Result> {
-  const latencies: number[] = [];
-  let measuring = false;
-  let non2xx = 0;
-  let errors = 0;
-  let started = 0;
-  let lastResponse = 0;
-  const runs = targets.map(
-    (t) =>
-      new Promise<void>((resolve, reject) => {
-        const instance = autocannon(
-          {
-            url: t.url,
-            method: t.method ?? "GET",
-            headers: t.headers,
-            connections: Math.max(1, Math.round(CONNECTIONS / targets.length)),
-            duration: WARMUP_SECONDS + SECONDS,
-            requests: t.body ? [{ setupRequest: (req) => ({ ...req, body: t.body!() }) }] : undefined,
-          },
-          (error) => (error ? reject(error) : resolve()),
-        );
-        instance.on("response", (_c: unknown, status: number, _b: number, ms: number) => {
-          if (!measuring) return;
-          latencies.push(ms);
-          lastResponse = performance.now();
-          if (status < 200 || status >= 300) non2xx++;
-        });
-        instance.on("reqError", () => measuring && errors++);
+/** One autocannon per instance, all at once, the connections split between them. */
+function load(targets: Target[]): Promise<LoadResult> {
+  return loadAfterWarmup(
+    targets.map(
+      (t): autocannon.Options => ({
+        url: t.url,
+        method: t.method ?? "GET",
+        headers: t.headers,
+        connections: Math.max(1, Math.round(CONNECTIONS / targets.length)),
+        requests: t.body ? [{ setupRequest: (req) => ({ ...req, body: t.body!() }) }] : undefined,
       }),
+    ),
+    { warmupSeconds: WARMUP_SECONDS, seconds: SECONDS },
   );
-  const warm = setTimeout(() => {
-    measuring = true;
-    started = lastResponse = performance.now();
-  }, WARMUP_SECONDS * 1000);
-  await Promise.all(runs);
-  clearTimeout(warm);
-  latencies.sort((a, b) => a - b);
-  return { rps: latencies.length / ((lastResponse - started) / 1000), p50: percentile(latencies, 50), p99: percentile(latencies, 99), non2xx, errors };
 }
 
 // stdout is the JSON report: the children's output goes nowhere, their errors to stderr.
