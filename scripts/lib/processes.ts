@@ -1,6 +1,6 @@
 /**
- * Process plumbing shared by the scripts: the entry point, `next build` and `next start`,
- * Playwright, and stopping their children.
+ * Process plumbing shared by the scripts: the entry point, the environment and commands of a
+ * local production build (`next build`, `next start`), Playwright, and stopping children.
  */
 import { spawn, type ChildProcess, type StdioOptions } from "node:child_process";
 import path from "node:path";
