@@ -19,6 +19,7 @@ import postgres from "postgres";
 import { cpuSeconds } from "./lib/cpu";
 import { freePort } from "./lib/ports";
 import { createRunDatabase, type RunDatabase } from "./lib/postgres";
+import { runMain, stopChildren } from "./lib/processes";
 
 const { values } = parseArgs({ options: { events: { type: "string", default: "1000000" }, tenants: { type: "string", default: "10000" } } });
 const EVENTS = Number(values.events);
@@ -151,15 +152,9 @@ async function main(): Promise<number> {
     if (!complete) log("the run's output is incomplete or duplicated: see the counts above");
     return complete ? 0 : 1;
   } finally {
-    emulator?.kill("SIGTERM");
+    await stopChildren([emulator]);
     await runDb?.dispose();
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runMain(main);

@@ -15,18 +15,17 @@
  * figures are the ones to compare on a shared machine: wall-clock rates move with others' load.
  * BENCH_CPU_PROF=dir writes a V8 CPU profile of the server.
  */
-import { spawn, type ChildProcess } from "node:child_process";
-import path from "node:path";
+import type { ChildProcess } from "node:child_process";
 import postgres from "postgres";
 import { cpuSeconds, machineCpuSeconds } from "./lib/cpu";
 import { createRunDatabase, type RunDatabase } from "./lib/postgres";
 import { freePort, waitForHttp } from "./lib/ports";
+import { buildNext, localProductionEnv, runMain, startNext, stopChildren } from "./lib/processes";
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 1_000_000);
 const BATCH = 1_000;
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
 const SHOPS = Number(process.env.BENCH_SHOPS ?? 20);
-const root = process.cwd();
 const metrics = ["api_calls", "storefront_visits", "storage_gb_months"] as const;
 
 type Event = { shop: string; metric: string; quantity: string; occurredAt: string; idempotencyKey: string };
@@ -102,32 +101,22 @@ async function main(): Promise<number> {
     const port = await freePort();
     const baseUrl = `http://127.0.0.1:${port}`;
     const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      NODE_ENV: "production",
-      DATABASE_URL: runDb.url,
+      ...localProductionEnv({ databaseUrl: runDb.url, appUrl: baseUrl, authSecret: "bench-secret-that-is-long-enough-for-auth-js", logLevel: "warn" }),
       DATABASE_POOL_SIZE: "20",
-      AUTH_SECRET: "bench-secret-that-is-long-enough-for-auth-js",
-      APP_URL: baseUrl,
-      LOG_LEVEL: "warn",
-      NEXT_TELEMETRY_DISABLED: "1",
-      // A local production build on the development defaults (emulator secret, s3rver, captured mail).
-      ALLOW_DEVELOPMENT_DEFAULTS: "true",
       // Every request still takes its rate-limit count (that cost is part of the figures); only
       // the platform key's limit is put out of reach of a fast machine.
       RATE_LIMIT_PLATFORM_KEY_PER_MINUTE: process.env.RATE_LIMIT_PLATFORM_KEY_PER_MINUTE ?? "10000000",
     };
     Object.assign(process.env, env);
-    const nextBin = path.join(root, "node_modules/next/dist/bin/next");
     if (process.env.BENCH_SKIP_BUILD !== "1") {
       process.stderr.write("[bench] next build…\n");
-      const built = await new Promise<number>((resolve) =>
-        spawn(process.execPath, [nextBin, "build"], { env, stdio: ["ignore", "ignore", "inherit"] }).on("exit", (code) => resolve(code ?? 1)),
-      );
+      // stdout is the JSON report: the build's output goes nowhere, its errors to stderr.
+      const built = await buildNext(env, ["ignore", "ignore", "inherit"]);
       if (built !== 0) return built;
     }
     // BENCH_CPU_PROF=dir writes a V8 CPU profile of the server there (open in Chrome DevTools).
     const profile = process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
-    children.push(spawn(process.execPath, [...profile, nextBin, "start", "--port", String(port), "--hostname", "127.0.0.1"], { env, stdio: ["ignore", "inherit", "inherit"] }));
+    children.push(startNext(port, env, { nodeArgs: profile }));
     await waitForHttp(`${baseUrl}/api/v1/openapi.json`, 120_000);
 
     const { signUp } = await import("../server/domain/users");
@@ -214,20 +203,9 @@ async function main(): Promise<number> {
     console.log(JSON.stringify(result, null, 2));
     return failures === 0 && counts!.http === batches * BATCH ? 0 : 1;
   } finally {
-    for (const child of children) {
-      if (child.exitCode === null) {
-        child.kill("SIGTERM");
-        await new Promise((r) => child.once("exit", r));
-      }
-    }
+    await stopChildren(children);
     await runDb?.dispose();
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runMain(main);

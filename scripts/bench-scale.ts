@@ -14,18 +14,17 @@
  * `next build` first unless BENCH_SKIP_BUILD=1. With METRICS_TOKEN and BENCH_METRICS_OUT=FILE set,
  * the single instance's Prometheus metrics after its load are written to FILE.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess, type StdioOptions } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import autocannon from "autocannon";
+import type autocannon from "autocannon";
 import { createRunDatabase, type RunDatabase } from "./lib/postgres";
 import { freePort, waitForHttp } from "./lib/ports";
-import { percentile } from "./lib/stats";
+import { loadAfterWarmup, type LoadResult } from "./lib/load";
 import { startLocalS3, type LocalS3 } from "./lib/s3rver-local";
+import { buildNext, localProductionEnv, runMain, startNext, stopChildren } from "./lib/processes";
 
-const root = process.cwd();
-const nextBin = path.join(root, "node_modules/next/dist/bin/next");
 const PRODUCTS = Number(process.env.BENCH_PRODUCTS ?? 1_000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 3);
@@ -34,65 +33,27 @@ const BATCH = Number(process.env.BENCH_BATCH ?? 100);
 const SLUG = "scale-shop";
 
 type Target = { url: string; method?: "GET" | "POST"; headers?: Record<string, string>; body?: () => string };
-type Result = { rps: number; p50: number; p99: number; non2xx: number; errors: number };
 
 const log = (m: string) => process.stderr.write(`[bench:scale] ${m}\n`);
 
-/** One autocannon per instance, all at once, the connections split between them; latencies merged. */
-async function load(targets: Target[]): Promise<Result> {
-  const latencies: number[] = [];
-  let measuring = false;
-  let non2xx = 0;
-  let errors = 0;
-  let started = 0;
-  let lastResponse = 0;
-  const runs = targets.map(
-    (t) =>
-      new Promise<void>((resolve, reject) => {
-        const instance = autocannon(
-          {
-            url: t.url,
-            method: t.method ?? "GET",
-            headers: t.headers,
-            connections: Math.max(1, Math.round(CONNECTIONS / targets.length)),
-            duration: WARMUP_SECONDS + SECONDS,
-            requests: t.body ? [{ setupRequest: (req) => ({ ...req, body: t.body!() }) }] : undefined,
-          },
-          (error) => (error ? reject(error) : resolve()),
-        );
-        instance.on("response", (_c: unknown, status: number, _b: number, ms: number) => {
-          if (!measuring) return;
-          latencies.push(ms);
-          lastResponse = performance.now();
-          if (status < 200 || status >= 300) non2xx++;
-        });
-        instance.on("reqError", () => measuring && errors++);
+/** One autocannon per instance, all at once, the connections split between them. */
+function load(targets: Target[]): Promise<LoadResult> {
+  return loadAfterWarmup(
+    targets.map(
+      (t): autocannon.Options => ({
+        url: t.url,
+        method: t.method ?? "GET",
+        headers: t.headers,
+        connections: Math.max(1, Math.round(CONNECTIONS / targets.length)),
+        requests: t.body ? [{ setupRequest: (req) => ({ ...req, body: t.body!() }) }] : undefined,
       }),
-  );
-  const warm = setTimeout(() => {
-    measuring = true;
-    started = lastResponse = performance.now();
-  }, WARMUP_SECONDS * 1000);
-  await Promise.all(runs);
-  clearTimeout(warm);
-  latencies.sort((a, b) => a - b);
-  return { rps: latencies.length / ((lastResponse - started) / 1000), p50: percentile(latencies, 50), p99: percentile(latencies, 99), non2xx, errors };
-}
-
-function start(args: string[], env: NodeJS.ProcessEnv): ChildProcess {
-  return spawn(process.execPath, args, { env, stdio: ["ignore", "ignore", "inherit"] });
-}
-
-async function stop(children: ChildProcess[]) {
-  await Promise.all(
-    children.map(async (c) => {
-      if (c.exitCode !== null || c.signalCode !== null) return;
-      const exited = new Promise((r) => c.once("exit", r));
-      c.kill("SIGTERM");
-      await exited;
-    }),
+    ),
+    { warmupSeconds: WARMUP_SECONDS, seconds: SECONDS },
   );
 }
+
+// stdout is the JSON report: the children's output goes nowhere, their errors to stderr.
+const quiet: StdioOptions = ["ignore", "ignore", "inherit"];
 
 /** A plain node:http server answering `body` from memory: what one process can do at most here. */
 const staticServer = `
@@ -113,14 +74,7 @@ async function main(): Promise<number> {
     s3 = await startLocalS3({ directory: s3Dir, port: await freePort(), bucket: "souk-bench-scale" });
     const ports = [await freePort(), await freePort()];
     const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      NODE_ENV: "production",
-      ALLOW_DEVELOPMENT_DEFAULTS: "true",
-      DATABASE_URL: runDb.url,
-      AUTH_SECRET: process.env.AUTH_SECRET ?? "bench-secret-that-is-long-enough-for-auth-js",
-      APP_URL: `http://127.0.0.1:${ports[0]}`,
-      LOG_LEVEL: "warn",
-      NEXT_TELEMETRY_DISABLED: "1",
+      ...localProductionEnv({ databaseUrl: runDb.url, appUrl: `http://127.0.0.1:${ports[0]}`, authSecret: process.env.AUTH_SECRET ?? "bench-secret-that-is-long-enough-for-auth-js", logLevel: "warn" }),
       S3_ENDPOINT: s3.endpoint,
       S3_BUCKET: s3.bucket,
     };
@@ -129,8 +83,7 @@ async function main(): Promise<number> {
 
     if (process.env.BENCH_SKIP_BUILD !== "1") {
       log("next build…");
-      const build = spawn(process.execPath, [nextBin, "build"], { env, stdio: ["ignore", "ignore", "inherit"] });
-      const code = await new Promise<number>((r) => build.once("exit", (c) => r(c ?? 1)));
+      const code = await buildNext(env, quiet);
       if (code !== 0) return code;
     }
 
@@ -146,7 +99,7 @@ async function main(): Promise<number> {
     const rows: { workload: string; instances: number; rps: number; eventsPerS?: number; p50Ms: number; p99Ms: number; non2xx: number; errors: number }[] = [];
     let pageBytes = "";
     for (const instances of [1, 2]) {
-      const servers = ports.slice(0, instances).map((port) => start([nextBin, "start", "--port", String(port), "--hostname", "127.0.0.1"], { ...env, PORT: String(port) }));
+      const servers = ports.slice(0, instances).map((port) => startNext(port, { ...env, PORT: String(port) }, { stdio: quiet }));
       children.push(...servers);
       for (const port of ports.slice(0, instances)) await waitForHttp(`http://127.0.0.1:${port}/api/health`, 120_000);
       const bases = ports.slice(0, instances).map((p) => `http://127.0.0.1:${p}`);
@@ -174,18 +127,20 @@ async function main(): Promise<number> {
         writeFileSync(process.env.BENCH_METRICS_OUT, await res.text());
         log(`metrics of instance 1 after the load written to ${process.env.BENCH_METRICS_OUT}`);
       }
-      await stop(servers);
+      await stopChildren(servers);
     }
 
     // The ceiling: the same page's bytes from a plain node:http server, one and two processes.
     const ceiling: Record<number, number> = {};
     for (const instances of [1, 2]) {
-      const servers = ports.slice(0, instances).map((port) => start(["-e", staticServer], { ...process.env, PORT: String(port), BODY_B64: Buffer.from(pageBytes).toString("base64") }));
+      const servers = ports
+        .slice(0, instances)
+        .map((port) => spawn(process.execPath, ["-e", staticServer], { env: { ...process.env, PORT: String(port), BODY_B64: Buffer.from(pageBytes).toString("base64") }, stdio: quiet }));
       children.push(...servers);
       for (const port of ports.slice(0, instances)) await waitForHttp(`http://127.0.0.1:${port}/`, 10_000);
       log(`static ceiling, ${instances} process(es)…`);
       ceiling[instances] = Math.round((await load(ports.slice(0, instances).map((p) => ({ url: `http://127.0.0.1:${p}/` })))).rps);
-      await stop(servers);
+      await stopChildren(servers);
     }
 
     const withRatios = rows.map((r) => ({ ...r, ratioToStaticCeiling: Number((r.rps / ceiling[r.instances]!).toFixed(3)) }));
@@ -204,7 +159,7 @@ async function main(): Promise<number> {
     }
     return 0;
   } finally {
-    await stop(children);
+    await stopChildren(children);
     await s3?.stop().catch(() => {});
     if (s3Dir) rmSync(s3Dir, { recursive: true, force: true });
     const { closeDb } = await import("../server/db/client").catch(() => ({ closeDb: async () => {} }));
@@ -237,10 +192,4 @@ async function seed(): Promise<string> {
   return created.key;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runMain(main);

@@ -23,29 +23,20 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import autocannon from "autocannon";
 import postgres from "postgres";
 import { cpuSeconds, cpuSecondsOfTree } from "./lib/cpu";
 import { createRunDatabase, type RunDatabase } from "./lib/postgres";
 import { freePort, waitForHttp } from "./lib/ports";
-import { percentile } from "./lib/stats";
 import { startLocalS3, type LocalS3 } from "./lib/s3rver-local";
 import { startVarnish, type LocalVarnish } from "./lib/varnish";
+import { loadAfterWarmup } from "./lib/load";
+import { buildNext, localProductionEnv, runMain, startNext, stopChildren } from "./lib/processes";
 
-const root = process.cwd();
-const nextBin = path.join(root, "node_modules/next/dist/bin/next");
 const PRODUCTS = Number(process.env.BENCH_PRODUCTS ?? 10_000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 3);
 const SLUG = "bench-shop";
-
-function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<number> {
-  return new Promise((resolve) => {
-    const child = spawn(command, args, { env, stdio: "inherit" });
-    child.on("exit", (code) => resolve(code ?? 1));
-  });
-}
 
 /** Seeds with set-based SQL (as the system, bypassing nothing but the app): fast enough for 10,000 rows. */
 async function seed(url: string) {
@@ -85,44 +76,16 @@ require("node:http")
 
 type Row = { name: string; path: string; rps: number; p50: number; p99: number; non2xx: number; errors: number; cpuMs: number };
 
-/**
- * One autocannon run over the same CONNECTIONS connections: WARMUP_SECONDS of full load
- * first, discarded (JIT warm-up of a cold path, and the connections' setup), then SECONDS
- * measured. A tool that opens fresh connections for the measured run counts their setup
- * into it: wrk's and h2load's first second on this machine holds latencies of up to 1 s,
- * which ab and autocannon over the same server do not see.
- */
+/** One run over CONNECTIONS connections (warm-up discarded), and the server's CPU time per request. */
 async function load(url: string, serverCpu: () => number) {
-  const latencies: number[] = [];
-  let measuring = false;
-  let non2xx = 0;
-  let errors = 0;
-  let started = 0;
-  let lastResponse = 0;
   let cpuBefore = NaN;
-  let finished!: (error: unknown) => void;
-  const done = new Promise<void>((resolve, reject) => (finished = (error) => (error ? reject(error) : resolve())));
-  // The callback form returns the running instance, whose events give each response's latency.
-  const instance = autocannon({ url, connections: CONNECTIONS, duration: WARMUP_SECONDS + SECONDS }, (error) => finished(error));
-  const warm = setTimeout(() => {
-    measuring = true;
-    started = lastResponse = performance.now();
-    cpuBefore = serverCpu();
-  }, WARMUP_SECONDS * 1000);
-  instance.on("response", (_client: unknown, statusCode: number, _bytes: number, responseTime: number) => {
-    if (!measuring) return;
-    latencies.push(responseTime);
-    lastResponse = performance.now();
-    if (statusCode < 200 || statusCode >= 300) non2xx++;
+  const { requests, ...figures } = await loadAfterWarmup([{ url, connections: CONNECTIONS }], {
+    warmupSeconds: WARMUP_SECONDS,
+    seconds: SECONDS,
+    onMeasuring: () => (cpuBefore = serverCpu()),
   });
-  instance.on("reqError", () => measuring && errors++);
-  await done;
-  clearTimeout(warm);
-  latencies.sort((a, b) => a - b);
-  const rps = latencies.length / ((lastResponse - started) / 1000);
   // Server CPU per request: steadier than latency on a shared machine, and what capacity scales with.
-  const cpuMs = ((serverCpu() - cpuBefore) * 1000) / latencies.length;
-  return { rps, p50: percentile(latencies, 50), p99: percentile(latencies, 99), non2xx, errors, cpuMs };
+  return { ...figures, cpuMs: ((serverCpu() - cpuBefore) * 1000) / requests };
 }
 
 async function measure(baseUrl: string, name: string, urlPath: string, serverCpu: () => number): Promise<Row> {
@@ -160,25 +123,17 @@ async function main(): Promise<number> {
     const port = await freePort();
     const baseUrl = `http://127.0.0.1:${port}`;
     const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      NODE_ENV: "production",
-      // A local production build on the development defaults (emulator, s3rver, captured mail).
-      ALLOW_DEVELOPMENT_DEFAULTS: "true",
-      DATABASE_URL: url,
-      AUTH_SECRET: process.env.AUTH_SECRET ?? "bench-secret-that-is-long-enough-for-auth-js",
-      APP_URL: baseUrl,
-      LOG_LEVEL: "warn",
+      ...localProductionEnv({ databaseUrl: url, appUrl: baseUrl, authSecret: process.env.AUTH_SECRET ?? "bench-secret-that-is-long-enough-for-auth-js", logLevel: "warn" }),
       PORT: String(port),
-      NEXT_TELEMETRY_DISABLED: "1",
       S3_ENDPOINT: s3.endpoint,
       S3_BUCKET: s3.bucket,
     };
     if (process.env.BENCH_SKIP_BUILD !== "1") {
       console.log("[bench] next build…");
-      const code = await run(process.execPath, [nextBin, "build"], env);
+      const code = await buildNext(env);
       if (code !== 0) return code;
     }
-    server = spawn(process.execPath, [nextBin, "start", "--port", String(port), "--hostname", "127.0.0.1"], { env, stdio: ["ignore", "inherit", "inherit"] });
+    server = startNext(port, env);
     await waitForHttp(`${baseUrl}/api/health`, 120_000);
 
     const pages: [string, string][] = [
@@ -246,21 +201,11 @@ async function main(): Promise<number> {
     return 0;
   } finally {
     await varnish?.stop();
-    if (plain && plain.exitCode === null) plain.kill("SIGTERM");
-    if (server && server.exitCode === null) {
-      server.kill("SIGTERM");
-      await new Promise((r) => server!.once("exit", r));
-    }
+    await stopChildren([plain, server]);
     await s3?.stop().catch(() => {});
     if (s3Dir) rmSync(s3Dir, { recursive: true, force: true });
     await runDb?.dispose();
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runMain(main);

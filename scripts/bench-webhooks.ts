@@ -16,17 +16,16 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import autocannon from "autocannon";
 import os from "node:os";
-import path from "node:path";
 import { cpuSeconds, cpuSecondsByName, machineCpuSeconds } from "./lib/cpu";
 import { createRunDatabase, type RunDatabase } from "./lib/postgres";
 import { freePort, waitForHttp } from "./lib/ports";
 import { percentile } from "./lib/stats";
 import { startStripeEmulator, type StripeEmulator } from "./stripe-emulator/server";
+import { localProductionEnv, runMain, startNext, stopChildren } from "./lib/processes";
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 3000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 64);
 const TENANTS = Number(process.env.BENCH_TENANTS ?? 40);
-const root = process.cwd();
 
 type CpuSnapshot = Record<"next" | "worker" | "postgres" | "bench" | "machine", number>;
 
@@ -71,24 +70,15 @@ async function main(): Promise<number> {
     const webhookSecret = "whsec_souk_bench";
     emulator = await startStripeEmulator({ port: await freePort(), webhookUrl: `${baseUrl}/api/webhooks/stripe`, webhookSecret });
     const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      NODE_ENV: "production",
-      // A local production build on the development defaults (emulator, s3rver, captured mail).
-      ALLOW_DEVELOPMENT_DEFAULTS: "true",
-      DATABASE_URL: url,
+      ...localProductionEnv({ databaseUrl: url, appUrl: baseUrl, authSecret: "bench-secret-that-is-long-enough-for-auth-js", logLevel: "warn" }),
       DATABASE_POOL_SIZE: "20",
-      AUTH_SECRET: "bench-secret-that-is-long-enough-for-auth-js",
-      APP_URL: baseUrl,
-      LOG_LEVEL: "warn",
       STRIPE_API_BASE: emulator.url,
       STRIPE_WEBHOOK_SECRET: webhookSecret,
       WORKER_CONCURRENCY: process.env.WORKER_CONCURRENCY ?? "10",
-      NEXT_TELEMETRY_DISABLED: "1",
     };
     Object.assign(process.env, env);
 
-    const nextBin = path.join(root, "node_modules/next/dist/bin/next");
-    children.push(spawn(process.execPath, [nextBin, "start", "--port", String(port), "--hostname", "127.0.0.1"], { env, stdio: ["ignore", "inherit", "inherit"] }));
+    children.push(startNext(port, env));
     // Not /api/health: it also reports S3, which this benchmark does not start.
     await waitForHttp(`${baseUrl}/sign-in`, 120_000);
     // tsx as a loader (not its CLI, which forks): the pid is the worker's own, for SIGSTOP and CPU time.
@@ -184,21 +174,10 @@ async function main(): Promise<number> {
     await closeDb();
     return counts!.n === unique && failed === 0 ? 0 : 1;
   } finally {
-    for (const child of children) {
-      if (child.exitCode === null) {
-        child.kill("SIGTERM");
-        await new Promise((r) => child.once("exit", r));
-      }
-    }
+    await stopChildren(children);
     await emulator?.close().catch(() => {});
     await runDb?.dispose();
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runMain(main);

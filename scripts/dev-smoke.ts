@@ -12,13 +12,12 @@ import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { createRunDatabase, type RunDatabase } from "./lib/postgres";
 import { freePort, waitForHttp } from "./lib/ports";
+import { runMain, runPlaywright, tsxBin } from "./lib/processes";
 
 const root = process.cwd();
-const tsx = path.join(root, "node_modules/tsx/dist/cli.mjs");
-const playwrightBin = path.join(root, "node_modules/@playwright/test/cli.js");
 
 function startDev(env: NodeJS.ProcessEnv): ChildProcess {
-  return spawn(process.execPath, [tsx, "scripts/dev.ts"], { env, stdio: ["ignore", "inherit", "inherit"] });
+  return spawn(process.execPath, [tsxBin, "scripts/dev.ts"], { env, stdio: ["ignore", "inherit", "inherit"] });
 }
 
 async function stopDev(child: ChildProcess): Promise<number | null> {
@@ -58,21 +57,11 @@ async function main(): Promise<number> {
     await waitForHttp(health, 300_000);
 
     const config = path.join(root, "e2e/dev/playwright.config.ts");
-    const result = spawn(process.execPath, [playwrightBin, "test", "--config", config, ...process.argv.slice(2)], {
-      env: { ...process.env, DEV_SMOKE_PORT: String(port) },
-      stdio: "inherit",
-    });
-    return await new Promise<number>((resolve) => result.on("exit", (c) => resolve(c ?? 1)));
+    return await runPlaywright(["--config", config, ...process.argv.slice(2)], { ...process.env, DEV_SMOKE_PORT: String(port) });
   } finally {
     if (dev) await stopDev(dev);
     await runDb?.dispose();
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runMain(main);

@@ -27,6 +27,7 @@ import { canConnect, createDatabase, databaseUrl, startEmbeddedPostgres, type Ru
 import { isPortFree, waitForHttp } from "./lib/ports";
 import { startStripeEmulator, type StripeEmulator } from "./stripe-emulator/server";
 import { startLocalS3, type LocalS3 } from "./lib/s3rver-local";
+import { nextBin, tsxBin } from "./lib/processes";
 
 const root = process.cwd();
 const dataDir = path.join(root, ".data");
@@ -174,7 +175,7 @@ async function main() {
   await closeDb();
 
   log("starting the job worker…");
-  startChild("worker", process.execPath, [path.join(root, "node_modules/tsx/dist/cli.mjs"), "server/jobs/worker.ts"], env);
+  startChild("worker", process.execPath, [tsxBin, "server/jobs/worker.ts"], env);
 
   if (existsSync(nextRunningMarker) && existsSync(nextDevDir)) {
     log("the previous Next.js dev server did not stop cleanly; removing .next/dev (its cache may be half written)…");
@@ -186,7 +187,7 @@ async function main() {
   rmSync(path.join(nextDevDir, "cache", "fetch-cache"), { recursive: true, force: true });
   writeFileSync(nextRunningMarker, String(process.pid));
   log("starting Next.js…");
-  startChild("next", process.execPath, [path.join(root, "node_modules/next/dist/bin/next"), "dev", "--port", String(port)], env);
+  startChild("next", process.execPath, [nextBin, "dev", "--port", String(port)], env);
   await waitForHttp(`http://127.0.0.1:${port}/api/health`, 180_000);
 
   const seconds = ((Date.now() - started) / 1000).toFixed(1);

@@ -35,10 +35,9 @@ import { freePort, waitForHttp } from "./lib/ports";
 import { percentile } from "./lib/stats";
 import { startLocalS3, type LocalS3 } from "./lib/s3rver-local";
 import { startStripeEmulator, type StripeEmulator } from "./stripe-emulator/server";
+import { exitCode, localProductionEnv, nextBin, runMain, stopChildren, tsxBin } from "./lib/processes";
 
 const root = process.cwd();
-const nextBin = path.join(root, "node_modules/next/dist/bin/next");
-const tsxBin = path.join(root, "node_modules/tsx/dist/cli.mjs");
 const SECONDS = Number(process.env.DRILL_SECONDS ?? 60);
 const SHOPS = Number(process.env.DRILL_SHOPS ?? 3);
 const OUTAGE_SECONDS = Number(process.env.DRILL_OUTAGE_SECONDS ?? 8);
@@ -84,14 +83,6 @@ function startProcess(name: string, args: string[], env: NodeJS.ProcessEnv, logD
   return child;
 }
 
-async function stopProcess(child: ChildProcess | undefined, signal: NodeJS.Signals = "SIGTERM") {
-  if (!child || child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once("exit", resolve));
-  child.kill(signal);
-  await Promise.race([exited, sleep(10_000)]);
-  if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
-}
-
 /** Stripe's form encoding, for the few calls the drill makes to the emulator as an operator would. */
 async function stripeCall(emu: StripeEmulator, method: string, pathname: string, params: Record<string, string> = {}) {
   const res = await fetch(`${emu.url}${pathname}`, {
@@ -131,16 +122,9 @@ async function main(): Promise<number> {
     // Stripe retries a failed delivery for days; a few minutes of retries cover the outage here.
     emu = await startStripeEmulator({ port: await freePort(), webhookUrl: `${baseUrl}/api/webhooks/stripe`, webhookSecret, webhookRetry: { attempts: 9, baseDelayMs: 500 } });
     const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      NODE_ENV: "production",
-      DATABASE_URL: url,
-      AUTH_SECRET: "drill-secret-that-is-long-enough-for-auth-js",
-      APP_URL: baseUrl,
+      ...localProductionEnv({ databaseUrl: url, appUrl: baseUrl, authSecret: "drill-secret-that-is-long-enough-for-auth-js", logLevel: process.env.LOG_LEVEL ?? "warn" }),
       DEV_MAILBOX: "true",
-      ALLOW_DEVELOPMENT_DEFAULTS: "true",
-      LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
       PORT: String(port),
-      NEXT_TELEMETRY_DISABLED: "1",
       STRIPE_API_BASE: emu.url,
       STRIPE_WEBHOOK_SECRET: webhookSecret,
       S3_ENDPOINT: s3.endpoint,
@@ -154,8 +138,7 @@ async function main(): Promise<number> {
 
     if (process.env.DRILL_SKIP_BUILD !== "1" || !existsSync(path.join(root, ".next/BUILD_ID"))) {
       log("next build…");
-      const build = startProcess("build", [nextBin, "build"], env, logDir);
-      const code = await new Promise<number>((resolve) => build.once("exit", (c) => resolve(c ?? 1)));
+      const code = await exitCode(startProcess("build", [nextBin, "build"], env, logDir));
       if (code !== 0) throw new Error(`next build failed; see ${logDir}/build.log`);
     }
     server = startProcess("next", [nextBin, "start", "--port", String(port), "--hostname", HOST], env, logDir);
@@ -231,8 +214,9 @@ async function main(): Promise<number> {
     return report.ok ? 0 : 1;
   } finally {
     stopping = true;
-    await Promise.all(workers.map((w) => stopProcess(w)));
-    await stopProcess(server);
+    // A child that does not stop within 10 s is killed: the drill must come to an end.
+    await stopChildren(workers, { killAfterMs: 10_000 });
+    await stopChildren([server], { killAfterMs: 10_000 });
     await closeAppDb?.().catch(() => {});
     await emu?.close().catch(() => {});
     await s3?.stop().catch(() => {});
@@ -581,10 +565,4 @@ async function loadDomain() {
   };
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runMain(main);

@@ -25,17 +25,7 @@ import { freePort, waitForHttp } from "./lib/ports";
 import { startStripeEmulator, type StripeEmulator } from "./stripe-emulator/server";
 import { startLocalS3, type LocalS3 } from "./lib/s3rver-local";
 import { startAiTestServer, type AiTestServer } from "../test/ai-server";
-
-const root = process.cwd();
-const nextBin = path.join(root, "node_modules/next/dist/bin/next");
-const playwrightBin = path.join(root, "node_modules/@playwright/test/cli.js");
-
-function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<number> {
-  return new Promise((resolve) => {
-    const child = spawn(command, args, { env, stdio: "inherit" });
-    child.on("exit", (code) => resolve(code ?? 1));
-  });
-}
+import { buildNext, localProductionEnv, runMain, runPlaywright, startNext, stopChildren, tsxBin } from "./lib/processes";
 
 async function main(): Promise<number> {
   let server: ChildProcess | undefined;
@@ -53,17 +43,9 @@ async function main(): Promise<number> {
     const port = Number(process.env.E2E_PORT ?? (await freePort()));
     const baseUrl = `http://127.0.0.1:${port}`;
     const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      NODE_ENV: "production",
-      DATABASE_URL: url,
-      AUTH_SECRET: process.env.AUTH_SECRET ?? "e2e-secret-that-is-long-enough-for-auth-js",
-      APP_URL: baseUrl,
+      ...localProductionEnv({ databaseUrl: url, appUrl: baseUrl, authSecret: process.env.AUTH_SECRET ?? "e2e-secret-that-is-long-enough-for-auth-js", logLevel: process.env.LOG_LEVEL ?? "warn" }),
       DEV_MAILBOX: "true",
-      // A local production build on the development defaults (emulator, s3rver, captured mail).
-      ALLOW_DEVELOPMENT_DEFAULTS: "true",
-      LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
       PORT: String(port),
-      NEXT_TELEMETRY_DISABLED: "1",
       // Billing: suspend at once after a failed renewal so the spec needs no waiting.
       BILLING_GRACE_PERIOD_HOURS: process.env.BILLING_GRACE_PERIOD_HOURS ?? "0",
       // Every spec signs up from 127.0.0.1: the per-client mail limit would stop the suite.
@@ -96,37 +78,24 @@ async function main(): Promise<number> {
 
     if (process.env.E2E_SKIP_BUILD !== "1") {
       console.log("[e2e] next build…");
-      const code = await run(process.execPath, [nextBin, "build"], env);
+      const code = await buildNext(env);
       if (code !== 0) return code;
     }
 
     console.log(`[e2e] next start on ${baseUrl}`);
-    server = spawn(process.execPath, [nextBin, "start", "--port", String(port), "--hostname", "127.0.0.1"], { env, stdio: ["ignore", "inherit", "inherit"] });
+    server = startNext(port, env);
     await waitForHttp(`${baseUrl}/api/health`, 120_000);
-    worker = spawn(process.execPath, [path.join(root, "node_modules/tsx/dist/cli.mjs"), "server/jobs/worker.ts"], { env, stdio: ["ignore", "inherit", "inherit"] });
+    worker = spawn(process.execPath, [tsxBin, "server/jobs/worker.ts"], { env, stdio: ["ignore", "inherit", "inherit"] });
 
-    return await run(process.execPath, [playwrightBin, "test", ...process.argv.slice(2)], { ...env, E2E_BASE_URL: baseUrl });
+    return await runPlaywright(process.argv.slice(2), { ...env, E2E_BASE_URL: baseUrl });
   } finally {
-    if (worker && worker.exitCode === null) {
-      worker.kill("SIGTERM");
-      await new Promise((r) => worker!.once("exit", r));
-    }
+    await stopChildren([worker, server]);
     await stripeEmulator?.close().catch(() => {});
     await localS3?.stop().catch(() => {});
     await aiServer?.close().catch(() => {});
     if (s3Dir) rmSync(s3Dir, { recursive: true, force: true });
-    if (server && server.exitCode === null) {
-      server.kill("SIGTERM");
-      await new Promise((r) => server!.once("exit", r));
-    }
     await runDb?.dispose();
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runMain(main);

@@ -3,6 +3,7 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import os from "node:os";
 import path from "node:path";
 import { freePort } from "./ports";
+import { stopChildren } from "./processes";
 
 export type LocalVarnish = { url: string; pid: number | undefined; stop: () => Promise<void> };
 
@@ -29,10 +30,7 @@ export async function startVarnish(appPort: number): Promise<LocalVarnish> {
   child.stderr.on("data", (chunk: Buffer) => (log = (log + chunk.toString()).slice(-4000)));
   const url = `http://127.0.0.1:${port}`;
   const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill("SIGTERM");
-      await new Promise((r) => child.once("exit", r));
-    }
+    await stopChildren([child]);
     rmSync(dir, { recursive: true, force: true });
   };
   const deadline = Date.now() + 20_000;
