@@ -92,9 +92,10 @@ async function main(): Promise<number> {
     const { signTestPayload } = await import("../server/integrations/stripe");
     const { db, closeDb } = await import("../server/db/client");
     const { sql } = await import("drizzle-orm");
-    const owner = await signUp({ name: "Bench", email: `bench-${process.pid}@example.test`, password: "bench-password-123" }, {});
-    const caller = createCaller(createApiContext({ userId: owner.id }));
+    // One owner per shop: an account opens one trial shop (and a second only once verified).
     for (let i = 0; i < TENANTS; i++) {
+      const owner = await signUp({ name: "Bench", email: `bench-${process.pid}-${i}@example.test`, password: "bench-password-123" }, {});
+      const caller = createCaller(createApiContext({ userId: owner.id }));
       const shop = await createTenant({ userId: owner.id }, { name: `Bench ${i}`, slug: `bench-${process.pid}-${i}`, plan: "pro" });
       const { url: checkoutUrl } = await caller.subscriptions.startCheckout({ tenantSlug: shop.slug, plan: "pro" });
       await fetch(`${checkoutUrl}/pay`, { method: "POST", redirect: "manual" });

@@ -35,7 +35,7 @@ import { freePort, waitForHttp } from "./lib/ports";
 import { percentile } from "./lib/stats";
 import { startLocalS3, type LocalS3 } from "./lib/s3rver-local";
 import { startStripeEmulator, type StripeEmulator } from "./stripe-emulator/server";
-import { exitCode, localProductionEnv, nextBin, runMain, stopChildren, tsxBin } from "./lib/processes";
+import { exitCode, localProductionEnv, nextBin, runMain, stopChildren } from "./lib/processes";
 
 const root = process.cwd();
 const SECONDS = Number(process.env.DRILL_SECONDS ?? 60);
@@ -143,7 +143,9 @@ async function main(): Promise<number> {
     }
     server = startProcess("next", [nextBin, "start", "--port", String(port), "--hostname", HOST], env, logDir);
     await waitForHttp(`${baseUrl}/api/health`, 120_000);
-    for (const i of [0, 1]) workers[i] = startProcess(`worker-${i}`, [tsxBin, "server/jobs/worker.ts"], env, logDir);
+    // `node --import tsx`, not the tsx CLI: the CLI runs the script in a child process of its
+    // own, so the SIGKILL below would end the wrapper and leave the worker running.
+    for (const i of [0, 1]) workers[i] = startProcess(`worker-${i}`, ["--import", "tsx", "server/jobs/worker.ts"], env, logDir);
     log(`next start on ${baseUrl}, two workers, PostgreSQL on ${pgPort}, emulator on ${emu.url}`);
 
     // 2. Shops that paid for a plan through the emulator, each with a key and a few products.
@@ -358,7 +360,7 @@ async function runFaults(o: { pg: RunningPostgres; workers: (ChildProcess | unde
   o.workers[0]?.kill("SIGKILL");
   report.workerKilledAtSecond = (Date.now() - o.trafficStart) / 1000;
   await sleep(2000);
-  if (!stopping) o.workers[0] = startProcess("worker-0", [tsxBin, "server/jobs/worker.ts"], o.env, o.logDir);
+  if (!stopping) o.workers[0] = startProcess("worker-0", ["--import", "tsx", "server/jobs/worker.ts"], o.env, o.logDir);
   return report;
 }
 
