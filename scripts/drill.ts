@@ -23,7 +23,8 @@
  * - each shop's subscription equals the emulator's, and its status follows from it;
  * - no request failed other than with a 503 carrying Retry-After, none hung (DRILL_SLOW_MS);
  * - health answered 200 again within DRILL_RECOVERY_BOUND_SECONDS (default 5) of the database.
- * Progress goes to stderr; the servers' logs to files named in the report.
+ * Progress goes to stderr; the servers' logs to files named in the report, kept when the drill
+ * fails (or with DRILL_KEEP=1) and removed otherwise.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -43,6 +44,8 @@ const SHOPS = Number(process.env.DRILL_SHOPS ?? 3);
 const OUTAGE_SECONDS = Number(process.env.DRILL_OUTAGE_SECONDS ?? 8);
 const CONCURRENCY = Number(process.env.DRILL_CONCURRENCY ?? 6);
 const SLOW_MS = Number(process.env.DRILL_SLOW_MS ?? 5_000);
+// How long the usage client keeps re-sending unacknowledged batches after the traffic.
+const FLUSH_SECONDS = 150;
 const RECOVERY_BOUND_SECONDS = Number(process.env.DRILL_RECOVERY_BOUND_SECONDS ?? 5);
 const REQUEST_TIMEOUT_MS = 15_000;
 const HOST = "127.0.0.1";
@@ -99,6 +102,7 @@ const trpcInput = (input: unknown) => encodeURIComponent(JSON.stringify({ json: 
 async function main(): Promise<number> {
   const work = mkdtempSync(path.join(os.tmpdir(), "souk-drill-"));
   const logDir = path.join(work, "logs");
+  let keep = process.env.DRILL_KEEP === "1";
   await import("node:fs/promises").then((fs) => fs.mkdir(logDir));
   let pg: RunningPostgres | undefined;
   let pgDir: string | undefined;
@@ -213,7 +217,12 @@ async function main(): Promise<number> {
       logs: logDir,
     };
     process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+    // A failed drill keeps its logs: they are what explains the failure.
+    keep ||= !report.ok;
     return report.ok ? 0 : 1;
+  } catch (error) {
+    keep = true;
+    throw error;
   } finally {
     stopping = true;
     // A child that does not stop within 10 s is killed: the drill must come to an end.
@@ -223,7 +232,8 @@ async function main(): Promise<number> {
     await emu?.close().catch(() => {});
     await s3?.stop().catch(() => {});
     await pg?.stop().catch(() => {});
-    if (process.env.DRILL_KEEP !== "1") {
+    if (keep) log(`logs kept in ${logDir}`);
+    else {
       rmSync(work, { recursive: true, force: true });
       if (pgDir) rmSync(pgDir, { recursive: true, force: true });
     }
@@ -239,11 +249,18 @@ async function waitFor(what: string, timeoutMs: number, done: () => Promise<bool
   }
 }
 
+/** The batch of an event's idempotency key: "drill-<batch>-<i>". */
+const batchOf = (idempotencyKey: string) => idempotencyKey.slice(0, idempotencyKey.lastIndexOf("-"));
+
 /** Usage batches with idempotency keys, and which events the API acknowledged. */
 class IngestLedger {
   private seq = 0;
   readonly acknowledged = new Map<string, string>(); // idempotency key → tenant id
+  /** Each batch's answers in order (a status, or "none" when unanswered): what explains an event stored but never acknowledged. */
+  readonly answers = new Map<string, (number | "none")[]>();
   private readonly unsent: { shop: Shop; events: { idempotencyKey: string; metric: string; quantity: string; occurredAt: string }[] }[] = [];
+  /** The longest Retry-After (seconds) of the answers since the last flush round. */
+  private retryAfter = 0;
   sent = 0;
   retried = 0;
   refused = 0;
@@ -262,6 +279,9 @@ class IngestLedger {
       headers: { authorization: `Bearer ${shop.key}`, "content-type": "application/json" },
       body: JSON.stringify({ events }),
     });
+    const batch = batchOf(events[0]!.idempotencyKey);
+    this.answers.set(batch, [...(this.answers.get(batch) ?? []), res?.status ?? "none"]);
+    this.retryAfter = Math.max(this.retryAfter, Number(res?.headers.get("retry-after") ?? 0) || 0);
     if (res?.status === 200) {
       const body = (await res.json()) as { errors: { idempotencyKey: string | null }[] };
       const refused = new Set(body.errors.map((e) => e.idempotencyKey));
@@ -278,12 +298,18 @@ class IngestLedger {
     return false;
   }
 
-  /** Sends every batch that was not acknowledged again, until each is. */
+  /**
+   * Sends every batch that was not acknowledged again until each is, waiting between rounds as
+   * long as the answers' Retry-After asks (a key over its rate limit may wait most of a minute),
+   * for at most FLUSH_SECONDS.
+   */
   async flush(baseUrl: string) {
-    for (let round = 0; round < 20 && this.unsent.length; round++) {
+    const deadline = Date.now() + FLUSH_SECONDS * 1000;
+    while (this.unsent.length && Date.now() < deadline) {
+      this.retryAfter = 0;
       const pending = this.unsent.splice(0);
       for (const b of pending) await this.post(baseUrl, b.shop, b.events, true);
-      if (this.unsent.length) await sleep(1000);
+      if (this.unsent.length) await sleep(Math.min(Math.max(1, this.retryAfter) * 1000, Math.max(0, deadline - Date.now())));
     }
   }
 
@@ -528,7 +554,15 @@ async function loadDomain() {
       return {
         name: "every usage event the API acknowledged is stored exactly once",
         ok: missing.length === 0 && duplicated.length === 0 && unacknowledged.length === 0 && wrongShop === 0,
-        detail: { acknowledged: ingest.acknowledged.size, stored: rows.length, missing: missing.slice(0, 10), duplicated: duplicated.slice(0, 10), storedButNeverAcknowledged: unacknowledged.slice(0, 10), wrongShop },
+        detail: {
+          acknowledged: ingest.acknowledged.size,
+          stored: rows.length,
+          missing: missing.slice(0, 10),
+          duplicated: duplicated.slice(0, 10),
+          storedButNeverAcknowledged: unacknowledged.slice(0, 10),
+          answersToThoseBatches: Object.fromEntries([...new Set(unacknowledged.map(batchOf))].slice(0, 5).map((b) => [b, ingest.answers.get(b) ?? []])),
+          wrongShop,
+        },
       };
     },
 
