@@ -1,9 +1,10 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { hrefWith, inputClass, Pager, param, selectClass, StatusBadge, td, th, when } from "@/components/admin/console";
+import { hrefWith, inputClass, Pager, param, selectClass, StatusBadge, when } from "@/components/admin/console";
 import { PageHeader } from "@/components/dashboard/page-header";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
+import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { formatPrice } from "@/lib/format-price";
 import { rethrowForAdminPage } from "@/server/api/page-errors";
 import { getServerApi } from "@/server/api/server";
@@ -111,44 +112,42 @@ export default async function AdminHome({ searchParams }: PageProps<"/admin">) {
         </Button>
       </form>
 
-      <div className="overflow-x-auto">
-        <table className="w-full text-sm" aria-label="Tenants">
-          <thead className="text-muted-foreground">
-            <tr>
-              {sorts.map(([v, l]) => (
-                <th key={v} className={th}>
-                  <Link href={hrefWith("/admin", sp, { sort: v, dir: sort === v && dir === "asc" ? "desc" : "asc", page: undefined })} className="hover:underline">
-                    {l}
-                    {sort === v ? (dir === "asc" ? " ↑" : " ↓") : ""}
-                  </Link>
-                </th>
-              ))}
-              <th className={th}>Subscription</th>
-              <th className={th}>Members</th>
-            </tr>
-          </thead>
-          <tbody>
-            {list.rows.map((t) => (
-              <tr key={t.id} className="border-t">
-                <td className={td}>{when(t.createdAt)}</td>
-                <td className={td}>
-                  <Link href={`/admin/tenants/${t.id}`} className="font-medium underline-offset-4 hover:underline">
-                    {t.name}
-                  </Link>
-                </td>
-                <td className={td}>{t.slug}</td>
-                <td className={td}>
-                  <StatusBadge status={t.status} />
-                </td>
-                <td className={td}>{t.plan}</td>
-                <td className={td}>{t.subscriptionStatus ?? "none"}</td>
-                <td className={td}>{t.members}</td>
-              </tr>
+      <Table aria-label="Tenants">
+        <TableHeader>
+          <TableRow>
+            {sorts.map(([v, l]) => (
+              <TableHead key={v}>
+                <Link href={hrefWith("/admin", sp, { sort: v, dir: sort === v && dir === "asc" ? "desc" : "asc", page: undefined })} className="hover:underline">
+                  {l}
+                  {sort === v ? (dir === "asc" ? " ↑" : " ↓") : ""}
+                </Link>
+              </TableHead>
             ))}
-          </tbody>
-        </table>
-        {list.rows.length === 0 ? <p className="py-4 text-sm text-muted-foreground">No tenant matches.</p> : null}
-      </div>
+            <TableHead>Subscription</TableHead>
+            <TableHead>Members</TableHead>
+          </TableRow>
+        </TableHeader>
+        <TableBody>
+          {list.rows.map((t) => (
+            <TableRow key={t.id} className="align-top">
+              <TableCell>{when(t.createdAt)}</TableCell>
+              <TableCell>
+                <Link href={`/admin/tenants/${t.id}`} className="font-medium underline-offset-4 hover:underline">
+                  {t.name}
+                </Link>
+              </TableCell>
+              <TableCell>{t.slug}</TableCell>
+              <TableCell>
+                <StatusBadge status={t.status} />
+              </TableCell>
+              <TableCell>{t.plan}</TableCell>
+              <TableCell>{t.subscriptionStatus ?? "none"}</TableCell>
+              <TableCell>{t.members}</TableCell>
+            </TableRow>
+          ))}
+        </TableBody>
+      </Table>
+      {list.rows.length === 0 ? <p className="py-4 text-sm text-muted-foreground">No tenant matches.</p> : null}
       <Pager path="/admin" sp={sp} page={list.page} total={list.total} pageSize={list.pageSize} hasMore={list.page * list.pageSize < list.total} />
     </>
   );

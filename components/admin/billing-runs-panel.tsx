@@ -8,6 +8,7 @@ import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { FormField } from "@/components/ui/form-field";
+import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { fieldErrorsOf, messageOf } from "@/lib/trpc/errors";
 import { useTRPC } from "@/lib/trpc/client";
 
@@ -77,59 +78,57 @@ export function BillingRunsPanel({ defaultPeriod }: { defaultPeriod: string }) {
           {runs.isError ? <Alert variant="error">{messageOf(runs.error)}</Alert> : null}
           {runs.data?.length === 0 ? <p className="text-sm text-muted-foreground">No billing run yet.</p> : null}
           {runs.data?.length ? (
-            <div className="overflow-x-auto">
-              <table className="w-full text-sm" aria-label="Billing runs">
-                <thead className="text-left text-muted-foreground">
-                  <tr>
-                    <th className="py-2 pr-4 font-medium">Period</th>
-                    <th className="py-2 pr-4 font-medium">Status</th>
-                    <th className="py-2 pr-4 font-medium">Progress</th>
-                    <th className="py-2 pr-4 text-right font-medium">Events</th>
-                    <th className="py-2 pr-4 text-right font-medium">Tenants</th>
-                    <th className="py-2 pr-4 text-right font-medium">Lines</th>
-                    <th className="py-2 pr-4 text-right font-medium">Reported</th>
-                    <th className="py-2 pr-4 text-right font-medium">Duration</th>
-                    <th className="py-2 pr-4 text-right font-medium">Events/s</th>
-                    <th className="py-2 pr-4 font-medium">Started</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {runs.data.map((r) => {
-                    const pct = r.eventsTotal ? Math.min(100, Math.round((r.events / r.eventsTotal) * 100)) : r.status === "succeeded" ? 100 : 0;
-                    return (
-                      <tr key={r.id} className="border-t align-top" data-run-status={r.status}>
-                        <td className="py-2 pr-4 font-medium">{r.period.slice(0, 7)}</td>
-                        <td className="py-2 pr-4">
-                          {statusBadge(r.status)}
-                          {r.error ? (
-                            <p className="mt-1 max-w-md text-xs break-words text-destructive" role="note">
-                              {r.error}
-                            </p>
-                          ) : null}
-                          <p className="mt-1 text-xs text-muted-foreground">by {r.trigger}</p>
-                        </td>
-                        <td className="py-2 pr-4">
-                          <div className="h-2 w-32 rounded bg-muted" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={pct} aria-label={`Run ${r.period.slice(0, 7)} progress`}>
-                            <div className="h-2 rounded bg-primary" style={{ width: `${pct}%` }} />
-                          </div>
-                          <span className="text-xs text-muted-foreground">{pct}%</span>
-                        </td>
-                        <td className="py-2 pr-4 text-right tabular-nums">
-                          {int(r.events)}
-                          {r.eventsTotal !== null && r.status === "running" ? ` / ${int(r.eventsTotal)}` : ""}
-                        </td>
-                        <td className="py-2 pr-4 text-right tabular-nums">{int(r.tenants)}</td>
-                        <td className="py-2 pr-4 text-right tabular-nums">{int(r.statementLines)}</td>
-                        <td className="py-2 pr-4 text-right tabular-nums">{int(r.eventsReported)}</td>
-                        <td className="py-2 pr-4 text-right tabular-nums">{r.durationMs !== null ? `${(r.durationMs / 1000).toFixed(2)} s` : "…"}</td>
-                        <td className="py-2 pr-4 text-right tabular-nums">{r.eventsPerSecond ? int(Number(r.eventsPerSecond)) : "…"}</td>
-                        <td className="py-2 pr-4 whitespace-nowrap">{when.format(new Date(r.startedAt))}</td>
-                      </tr>
-                    );
-                  })}
-                </tbody>
-              </table>
-            </div>
+            <Table aria-label="Billing runs">
+              <TableHeader>
+                <TableRow>
+                  <TableHead>Period</TableHead>
+                  <TableHead>Status</TableHead>
+                  <TableHead>Progress</TableHead>
+                  <TableHead numeric>Events</TableHead>
+                  <TableHead numeric>Tenants</TableHead>
+                  <TableHead numeric>Lines</TableHead>
+                  <TableHead numeric>Reported</TableHead>
+                  <TableHead numeric>Duration</TableHead>
+                  <TableHead numeric>Events/s</TableHead>
+                  <TableHead>Started</TableHead>
+                </TableRow>
+              </TableHeader>
+              <TableBody>
+                {runs.data.map((r) => {
+                  const pct = r.eventsTotal ? Math.min(100, Math.round((r.events / r.eventsTotal) * 100)) : r.status === "succeeded" ? 100 : 0;
+                  return (
+                    <TableRow key={r.id} className="align-top" data-run-status={r.status}>
+                      <TableCell className="font-medium">{r.period.slice(0, 7)}</TableCell>
+                      <TableCell>
+                        {statusBadge(r.status)}
+                        {r.error ? (
+                          <p className="mt-1 max-w-md text-xs break-words text-destructive" role="note">
+                            {r.error}
+                          </p>
+                        ) : null}
+                        <p className="mt-1 text-xs text-muted-foreground">by {r.trigger}</p>
+                      </TableCell>
+                      <TableCell>
+                        <div className="h-2 w-32 rounded bg-muted" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={pct} aria-label={`Run ${r.period.slice(0, 7)} progress`}>
+                          <div className="h-2 rounded bg-primary" style={{ width: `${pct}%` }} />
+                        </div>
+                        <span className="text-xs text-muted-foreground">{pct}%</span>
+                      </TableCell>
+                      <TableCell numeric>
+                        {int(r.events)}
+                        {r.eventsTotal !== null && r.status === "running" ? ` / ${int(r.eventsTotal)}` : ""}
+                      </TableCell>
+                      <TableCell numeric>{int(r.tenants)}</TableCell>
+                      <TableCell numeric>{int(r.statementLines)}</TableCell>
+                      <TableCell numeric>{int(r.eventsReported)}</TableCell>
+                      <TableCell numeric>{r.durationMs !== null ? `${(r.durationMs / 1000).toFixed(2)} s` : "…"}</TableCell>
+                      <TableCell numeric>{r.eventsPerSecond ? int(Number(r.eventsPerSecond)) : "…"}</TableCell>
+                      <TableCell className="whitespace-nowrap">{when.format(new Date(r.startedAt))}</TableCell>
+                    </TableRow>
+                  );
+                })}
+              </TableBody>
+            </Table>
           ) : null}
         </CardContent>
       </Card>

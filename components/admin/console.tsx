@@ -63,7 +63,5 @@ export function Pager({ path, sp, page, hasMore, total, pageSize }: { path: stri
   );
 }
 
-export const th = "py-2 pr-4 text-left font-medium";
-export const td = "py-2 pr-4 align-top";
 export const selectClass = "h-10 rounded-md border border-border bg-background px-3 text-sm";
 export const inputClass = "h-10 rounded-md border border-border bg-background px-3 text-sm";

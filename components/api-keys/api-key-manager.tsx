@@ -9,6 +9,8 @@ import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { FormField } from "@/components/ui/form-field";
 import { Label } from "@/components/ui/label";
+import { QueryState } from "@/components/ui/query-state";
+import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { fieldErrorsOf, messageOf } from "@/lib/trpc/errors";
 import { useTRPC } from "@/lib/trpc/client";
 import type { ApiKeyScope, ApiKeySummary } from "@/server/domain/api-keys";
@@ -137,47 +139,34 @@ export function ApiKeyManager({ tenantSlug, scopes }: { tenantSlug?: string; sco
         <h2 id="keys-heading" className="text-lg font-semibold">
           Keys
         </h2>
-        {list.isPending ? (
-          <p aria-busy="true" className="text-sm text-muted-foreground">
-            Loading keys…
-          </p>
-        ) : list.isError ? (
-          <Alert variant="error">
-            Could not load the keys: {messageOf(list.error)}{" "}
-            <Button type="button" size="sm" variant="outline" onClick={() => void list.refetch()}>
-              Retry
-            </Button>
-          </Alert>
-        ) : list.data.length === 0 ? (
-          <p className="text-sm text-muted-foreground">No keys yet. Create one above to call the API.</p>
-        ) : (
-          <div className="overflow-x-auto">
-            <table className="w-full text-sm" data-testid="api-keys-table">
-              <thead>
-                <tr className="text-left text-muted-foreground">
-                  <th className="py-2 pr-3 font-medium">Name</th>
-                  <th className="py-2 pr-3 font-medium">Key</th>
-                  <th className="py-2 pr-3 font-medium">Scopes</th>
-                  <th className="py-2 pr-3 font-medium">Last used</th>
-                  <th className="py-2 pr-3 font-medium">Expires</th>
-                  <th className="py-2 pr-3 font-medium">Status</th>
-                  <th className="py-2 font-medium">
+        <QueryState query={list} what="keys" empty="No keys yet. Create one above to call the API.">
+          {(keys) => (
+            <Table data-testid="api-keys-table">
+              <TableHeader>
+                <TableRow>
+                  <TableHead>Name</TableHead>
+                  <TableHead>Key</TableHead>
+                  <TableHead>Scopes</TableHead>
+                  <TableHead>Last used</TableHead>
+                  <TableHead>Expires</TableHead>
+                  <TableHead>Status</TableHead>
+                  <TableHead>
                     <span className="sr-only">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {list.data.map((k: ApiKeySummary) => (
-                  <tr key={k.id} className="border-t align-top">
-                    <td className="py-2 pr-3">{k.name}</td>
-                    <td className="py-2 pr-3 font-mono text-xs">{k.prefix}…</td>
-                    <td className="py-2 pr-3 text-xs">{k.scopes.join(", ")}</td>
-                    <td className="py-2 pr-3 text-xs">{when(k.lastUsedAt)}</td>
-                    <td className="py-2 pr-3 text-xs">{k.expiresAt ? when(k.expiresAt) : "never"}</td>
-                    <td className="py-2 pr-3">
+                  </TableHead>
+                </TableRow>
+              </TableHeader>
+              <TableBody>
+                {keys.map((k: ApiKeySummary) => (
+                  <TableRow key={k.id} className="align-top">
+                    <TableCell>{k.name}</TableCell>
+                    <TableCell className="font-mono text-xs">{k.prefix}…</TableCell>
+                    <TableCell className="text-xs">{k.scopes.join(", ")}</TableCell>
+                    <TableCell className="text-xs">{when(k.lastUsedAt)}</TableCell>
+                    <TableCell className="text-xs">{k.expiresAt ? when(k.expiresAt) : "never"}</TableCell>
+                    <TableCell>
                       <Badge variant={k.status === "active" ? "success" : k.status === "expired" ? "warning" : "muted"}>{k.status}</Badge>
-                    </td>
-                    <td className="py-2 text-right">
+                    </TableCell>
+                    <TableCell className="text-right">
                       {k.status === "revoked" ? null : confirming === k.id ? (
                         <span className="inline-flex gap-1" role="group" aria-label={`Confirm revoking ${k.name}`}>
                           <Button type="button" size="sm" variant="destructive" pending={revokeShop.isPending || revokePlatform.isPending} onClick={() => revoke(k.id)}>
@@ -192,13 +181,13 @@ export function ApiKeyManager({ tenantSlug, scopes }: { tenantSlug?: string; sco
                           Revoke
                         </Button>
                       )}
-                    </td>
-                  </tr>
+                    </TableCell>
+                  </TableRow>
                 ))}
-              </tbody>
-            </table>
-          </div>
-        )}
+              </TableBody>
+            </Table>
+          )}
+        </QueryState>
       </section>
     </div>
   );

@@ -8,6 +8,7 @@ import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
+import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { formatPrice } from "@/lib/format-price";
 import { messageOf } from "@/lib/trpc/errors";
 import { useTRPC } from "@/lib/trpc/client";
@@ -313,38 +314,38 @@ export function BillingPanel({
             ) : invoices.data.length === 0 ? (
               <p className="text-sm text-muted-foreground">No invoices yet.</p>
             ) : (
-              <table className="w-full text-left text-sm">
-                <thead className="text-muted-foreground">
-                  <tr>
-                    <th className="py-1 font-medium">Date</th>
-                    <th className="py-1 font-medium">Number</th>
-                    <th className="py-1 font-medium">Amount</th>
-                    <th className="py-1 font-medium">Status</th>
-                    <th className="py-1 font-medium">
+              <Table>
+                <TableHeader>
+                  <TableRow>
+                    <TableHead>Date</TableHead>
+                    <TableHead>Number</TableHead>
+                    <TableHead>Amount</TableHead>
+                    <TableHead>Status</TableHead>
+                    <TableHead>
                       <span className="sr-only">Link</span>
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
+                    </TableHead>
+                  </TableRow>
+                </TableHeader>
+                <TableBody>
                   {invoices.data.map((inv) => (
-                    <tr key={inv.id} className="border-t">
-                      <td className="py-2">{dateFormat.format(inv.created)}</td>
-                      <td className="py-2">{inv.number ?? inv.id}</td>
-                      <td className="py-2">{formatMinor(inv.status === "paid" ? inv.amountPaid : inv.amountDue, inv.currency)}</td>
-                      <td className="py-2">
+                    <TableRow key={inv.id}>
+                      <TableCell>{dateFormat.format(inv.created)}</TableCell>
+                      <TableCell>{inv.number ?? inv.id}</TableCell>
+                      <TableCell>{formatMinor(inv.status === "paid" ? inv.amountPaid : inv.amountDue, inv.currency)}</TableCell>
+                      <TableCell>
                         <Badge variant={inv.status === "paid" ? "success" : inv.status === "open" ? "warning" : "muted"}>{inv.status ?? "unknown"}</Badge>
-                      </td>
-                      <td className="py-2 text-right">
+                      </TableCell>
+                      <TableCell className="text-right">
                         {inv.hostedUrl ? (
                           <a className="underline underline-offset-4" href={inv.hostedUrl} target="_blank" rel="noreferrer">
                             View
                           </a>
                         ) : null}
-                      </td>
-                    </tr>
+                      </TableCell>
+                    </TableRow>
                   ))}
-                </tbody>
-              </table>
+                </TableBody>
+              </Table>
             )}
           </CardContent>
         </Card>

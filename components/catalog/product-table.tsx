@@ -8,6 +8,7 @@ import { toast } from "sonner";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
+import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { formatPrice } from "@/lib/format-price";
 import { messageOf } from "@/lib/trpc/errors";
 import { useTRPC } from "@/lib/trpc/client";
@@ -149,79 +150,76 @@ export function ProductTable({ tenantSlug, canEdit, defaultCurrency }: Props) {
           {search || status || categoryId ? "No products match these filters." : "No products yet. Create your first one."}
         </div>
       ) : (
-        <div className="overflow-x-auto rounded-xl border">
-          <table className="w-full text-sm">
-            <thead className="bg-muted/50 text-left">
-              <tr>
+        <Table containerClassName="rounded-xl border">
+          <TableHeader className="bg-muted/50">
+            <TableRow>
+              {canEdit ? (
+                <TableHead className="w-10 p-3">
+                  <input type="checkbox" aria-label="Select all" checked={allSelected} onChange={(e) => setSelected(e.target.checked ? new Set(rows.map((p) => p.id)) : new Set())} />
+                </TableHead>
+              ) : null}
+              {canReorder ? <TableHead className="w-8 p-3"><span className="sr-only">Reorder</span></TableHead> : null}
+              <TableHead className="w-16 p-3"><span className="sr-only">Image</span></TableHead>
+              <TableHead className="p-3">Name</TableHead>
+              <TableHead className="p-3">SKU</TableHead>
+              <TableHead className="p-3">Category</TableHead>
+              <TableHead numeric className="p-3">Price</TableHead>
+              <TableHead className="p-3">Status</TableHead>
+            </TableRow>
+          </TableHeader>
+          <TableBody>
+            {rows.map((p) => (
+              <TableRow
+                key={p.id}
+                draggable={canReorder}
+                onDragStart={() => setDragId(p.id)}
+                onDragOver={(e) => canReorder && e.preventDefault()}
+                onDrop={() => onDrop(p.id)}
+                data-testid="product-row"
+              >
                 {canEdit ? (
-                  <th className="w-10 p-3">
-                    <input type="checkbox" aria-label="Select all" checked={allSelected} onChange={(e) => setSelected(e.target.checked ? new Set(rows.map((p) => p.id)) : new Set())} />
-                  </th>
+                  <TableCell className="p-3">
+                    <input
+                      type="checkbox"
+                      aria-label={`Select ${p.name}`}
+                      checked={selected.has(p.id)}
+                      onChange={(e) => {
+                        const next = new Set(selected);
+                        if (e.target.checked) next.add(p.id);
+                        else next.delete(p.id);
+                        setSelected(next);
+                      }}
+                    />
+                  </TableCell>
                 ) : null}
-                {canReorder ? <th className="w-8 p-3"><span className="sr-only">Reorder</span></th> : null}
-                <th className="w-16 p-3"><span className="sr-only">Image</span></th>
-                <th className="p-3">Name</th>
-                <th className="p-3">SKU</th>
-                <th className="p-3">Category</th>
-                <th className="p-3 text-right">Price</th>
-                <th className="p-3">Status</th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((p) => (
-                <tr
-                  key={p.id}
-                  className="border-t"
-                  draggable={canReorder}
-                  onDragStart={() => setDragId(p.id)}
-                  onDragOver={(e) => canReorder && e.preventDefault()}
-                  onDrop={() => onDrop(p.id)}
-                  data-testid="product-row"
-                >
-                  {canEdit ? (
-                    <td className="p-3">
-                      <input
-                        type="checkbox"
-                        aria-label={`Select ${p.name}`}
-                        checked={selected.has(p.id)}
-                        onChange={(e) => {
-                          const next = new Set(selected);
-                          if (e.target.checked) next.add(p.id);
-                          else next.delete(p.id);
-                          setSelected(next);
-                        }}
-                      />
-                    </td>
-                  ) : null}
-                  {canReorder ? (
-                    <td className="cursor-grab p-3 text-muted-foreground" title="Drag to reorder">
-                      <GripVertical className="size-4" aria-hidden />
-                    </td>
-                  ) : null}
-                  <td className="p-3">
-                    {p.thumbnailUrl ? (
-                      // eslint-disable-next-line @next/next/no-img-element -- media served from the S3 bucket
-                      <img src={p.thumbnailUrl} alt="" className="size-10 rounded object-cover" />
-                    ) : (
-                      <div className="size-10 rounded bg-muted" aria-hidden />
-                    )}
-                  </td>
-                  <td className="p-3 font-medium">
-                    <Link href={`/dashboard/${tenantSlug}/catalog/${p.id}`} className="hover:underline">
-                      {p.name}
-                    </Link>
-                  </td>
-                  <td className="p-3 text-muted-foreground">{p.sku ?? "—"}</td>
-                  <td className="p-3 text-muted-foreground">{p.categoryName ?? "—"}</td>
-                  <td className="p-3 text-right tabular-nums">{formatPrice(p.price, p.currency ?? defaultCurrency)}</td>
-                  <td className="p-3">
-                    <StatusBadge status={p.status} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+                {canReorder ? (
+                  <TableCell className="cursor-grab p-3 text-muted-foreground" title="Drag to reorder">
+                    <GripVertical className="size-4" aria-hidden />
+                  </TableCell>
+                ) : null}
+                <TableCell className="p-3">
+                  {p.thumbnailUrl ? (
+                    // eslint-disable-next-line @next/next/no-img-element -- media served from the S3 bucket
+                    <img src={p.thumbnailUrl} alt="" className="size-10 rounded object-cover" />
+                  ) : (
+                    <div className="size-10 rounded bg-muted" aria-hidden />
+                  )}
+                </TableCell>
+                <TableCell className="p-3 font-medium">
+                  <Link href={`/dashboard/${tenantSlug}/catalog/${p.id}`} className="hover:underline">
+                    {p.name}
+                  </Link>
+                </TableCell>
+                <TableCell className="p-3 text-muted-foreground">{p.sku ?? "—"}</TableCell>
+                <TableCell className="p-3 text-muted-foreground">{p.categoryName ?? "—"}</TableCell>
+                <TableCell numeric className="p-3">{formatPrice(p.price, p.currency ?? defaultCurrency)}</TableCell>
+                <TableCell className="p-3">
+                  <StatusBadge status={p.status} />
+                </TableCell>
+              </TableRow>
+            ))}
+          </TableBody>
+        </Table>
       )}
       {products.hasNextPage ? (
         <Button variant="outline" onClick={() => void products.fetchNextPage()} pending={products.isFetchingNextPage}>

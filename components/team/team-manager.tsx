@@ -9,6 +9,8 @@ import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { FormField } from "@/components/ui/form-field";
 import { Label } from "@/components/ui/label";
+import { QueryState } from "@/components/ui/query-state";
+import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { useTRPC } from "@/lib/trpc/client";
 import { fieldErrorsOf, messageOf } from "@/lib/trpc/errors";
 import type { MembershipRole } from "@/server/db/schema";
@@ -212,42 +214,31 @@ export function TeamManager({ tenantSlug, role }: { tenantSlug: string; role: Me
         <h2 id="members-heading" className="text-lg font-semibold">
           Members
         </h2>
-        {members.isPending ? (
-          <p aria-busy="true" className="text-sm text-muted-foreground">
-            Loading members…
-          </p>
-        ) : members.isError ? (
-          <Alert variant="error">
-            Could not load the members: {messageOf(members.error)}{" "}
-            <Button type="button" size="sm" variant="outline" onClick={() => void members.refetch()}>
-              Retry
-            </Button>
-          </Alert>
-        ) : (
-          <div className="overflow-x-auto">
-            <table className="w-full text-sm" data-testid="team-members">
-              <thead>
-                <tr className="text-left text-muted-foreground">
-                  <th className="py-2 pr-3 font-medium">Name</th>
-                  <th className="py-2 pr-3 font-medium">Email</th>
-                  <th className="py-2 pr-3 font-medium">Role</th>
-                  <th className="py-2 pr-3 font-medium">Joined</th>
-                  <th className="py-2 font-medium">
+        <QueryState query={members} what="members">
+          {(rows) => (
+            <Table data-testid="team-members">
+              <TableHeader>
+                <TableRow>
+                  <TableHead>Name</TableHead>
+                  <TableHead>Email</TableHead>
+                  <TableHead>Role</TableHead>
+                  <TableHead>Joined</TableHead>
+                  <TableHead>
                     <span className="sr-only">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {members.data.map((m) => {
+                  </TableHead>
+                </TableRow>
+              </TableHeader>
+              <TableBody>
+                {rows.map((m) => {
                   const who = m.name ?? m.email;
                   const editable = canManage && atLeast(role, m.role);
                   return (
-                    <tr key={m.userId} className="border-t align-middle">
-                      <td className="py-2 pr-3">
+                    <TableRow key={m.userId} className="align-middle">
+                      <TableCell>
                         {m.name ?? "—"} {m.isYou ? <Badge variant="muted">you</Badge> : null}
-                      </td>
-                      <td className="py-2 pr-3">{m.email}</td>
-                      <td className="py-2 pr-3">
+                      </TableCell>
+                      <TableCell>{m.email}</TableCell>
+                      <TableCell>
                         {editable ? (
                           <select
                             className={selectClass}
@@ -264,16 +255,16 @@ export function TeamManager({ tenantSlug, role }: { tenantSlug: string; role: Me
                         ) : (
                           <Badge variant={m.role === "owner" ? "default" : "muted"}>{m.role}</Badge>
                         )}
-                      </td>
-                      <td className="py-2 pr-3 text-xs">{dateFormat.format(m.joinedAt)}</td>
-                      <td className="py-2 text-right">{memberActions(m)}</td>
-                    </tr>
+                      </TableCell>
+                      <TableCell className="text-xs">{dateFormat.format(m.joinedAt)}</TableCell>
+                      <TableCell className="text-right">{memberActions(m)}</TableCell>
+                    </TableRow>
                   );
                 })}
-              </tbody>
-            </table>
-          </div>
-        )}
+              </TableBody>
+            </Table>
+          )}
+        </QueryState>
       </section>
 
       {canManage ? (
@@ -281,43 +272,30 @@ export function TeamManager({ tenantSlug, role }: { tenantSlug: string; role: Me
           <h2 id="invitations-heading" className="text-lg font-semibold">
             Pending invitations
           </h2>
-          {invitations.isPending ? (
-            <p aria-busy="true" className="text-sm text-muted-foreground">
-              Loading invitations…
-            </p>
-          ) : invitations.isError ? (
-            <Alert variant="error">
-              Could not load the invitations: {messageOf(invitations.error)}{" "}
-              <Button type="button" size="sm" variant="outline" onClick={() => void invitations.refetch()}>
-                Retry
-              </Button>
-            </Alert>
-          ) : invitations.data.length === 0 ? (
-            <p className="text-sm text-muted-foreground">No pending invitations. Invite a teammate above.</p>
-          ) : (
-            <div className="overflow-x-auto">
-              <table className="w-full text-sm" data-testid="team-invitations">
-                <thead>
-                  <tr className="text-left text-muted-foreground">
-                    <th className="py-2 pr-3 font-medium">Email</th>
-                    <th className="py-2 pr-3 font-medium">Role</th>
-                    <th className="py-2 pr-3 font-medium">Status</th>
-                    <th className="py-2 pr-3 font-medium">Expires</th>
-                    <th className="py-2 font-medium">
+          <QueryState query={invitations} what="invitations" empty="No pending invitations. Invite a teammate above.">
+            {(rows) => (
+              <Table data-testid="team-invitations">
+                <TableHeader>
+                  <TableRow>
+                    <TableHead>Email</TableHead>
+                    <TableHead>Role</TableHead>
+                    <TableHead>Status</TableHead>
+                    <TableHead>Expires</TableHead>
+                    <TableHead>
                       <span className="sr-only">Actions</span>
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {invitations.data.map((inv) => (
-                    <tr key={inv.id} className="border-t align-middle">
-                      <td className="py-2 pr-3">{inv.email}</td>
-                      <td className="py-2 pr-3">{inv.role}</td>
-                      <td className="py-2 pr-3">
+                    </TableHead>
+                  </TableRow>
+                </TableHeader>
+                <TableBody>
+                  {rows.map((inv) => (
+                    <TableRow key={inv.id} className="align-middle">
+                      <TableCell>{inv.email}</TableCell>
+                      <TableCell>{inv.role}</TableCell>
+                      <TableCell>
                         {inv.status === "expired" ? <Badge variant="warning">expired</Badge> : inv.sentAt ? <Badge variant="success">sent</Badge> : <Badge variant="muted">sending…</Badge>}
-                      </td>
-                      <td className="py-2 pr-3 text-xs">{dateFormat.format(inv.expiresAt)}</td>
-                      <td className="py-2 text-right">
+                      </TableCell>
+                      <TableCell className="text-xs">{dateFormat.format(inv.expiresAt)}</TableCell>
+                      <TableCell className="text-right">
                         {pending?.kind === "revoke" && pending.invitation.id === inv.id ? (
                           confirmation(`Revoke the invitation for ${inv.email}`, "Confirm revoke")
                         ) : atLeast(role, inv.role) ? (
@@ -330,13 +308,13 @@ export function TeamManager({ tenantSlug, role }: { tenantSlug: string; role: Me
                             </Button>
                           </span>
                         ) : null}
-                      </td>
-                    </tr>
+                      </TableCell>
+                    </TableRow>
                   ))}
-                </tbody>
-              </table>
-            </div>
-          )}
+                </TableBody>
+              </Table>
+            )}
+          </QueryState>
         </section>
       ) : null}
     </div>

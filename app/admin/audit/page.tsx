@@ -1,8 +1,9 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { hrefWith, inputClass, Pager, param, td, th, when } from "@/components/admin/console";
+import { hrefWith, inputClass, Pager, param, when } from "@/components/admin/console";
 import { PageHeader } from "@/components/dashboard/page-header";
 import { Button } from "@/components/ui/button";
+import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { rethrowForAdminPage } from "@/server/api/page-errors";
 import { getServerApi } from "@/server/api/server";
 import { listAuditInput } from "@/server/domain/admin-audit";
@@ -52,36 +53,34 @@ export default async function AdminAuditPage({ searchParams }: PageProps<"/admin
           Some filters were not understood and are ignored: {parsed.error.issues.map((i) => i.path.join(".")).join(", ")}.
         </p>
       ) : null}
-      <div className="overflow-x-auto">
-        <table className="w-full text-sm" aria-label="Audit trail">
-          <thead className="text-muted-foreground">
-            <tr>
-              <th className={th}>Time</th>
-              <th className={th}>Action</th>
-              <th className={th}>Shop</th>
-              <th className={th}>Actor</th>
-              <th className={th}>Target</th>
-              <th className={th}>Detail</th>
-            </tr>
-          </thead>
-          <tbody>
-            {list.rows.map((r) => (
-              <tr key={r.id} className="border-t">
-                <td className={`${td} whitespace-nowrap`}>{when(r.createdAt)}</td>
-                <td className={td}>{r.action}</td>
-                <td className={td}>{r.shop && r.tenantId ? <Link href={`/admin/tenants/${r.tenantId}`} className="underline-offset-4 hover:underline">{r.shop}</Link> : (r.tenantId ?? "platform")}</td>
-                <td className={td}>
-                  {r.actorEmail ?? (r.actorUserId ? r.actorUserId : "system")}
-                  {r.impersonatorUserId ? <span className="block text-xs text-amber-700 dark:text-amber-300">impersonated by {r.impersonatorEmail ?? r.impersonatorUserId}</span> : null}
-                </td>
-                <td className={`${td} text-xs`}>{r.targetType ? `${r.targetType} ${r.targetId ?? ""}` : ""}</td>
-                <td className={`${td} max-w-md font-mono text-xs break-all`}>{JSON.stringify(r.metadata)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-        {list.rows.length === 0 ? <p className="py-4 text-sm text-muted-foreground">No entry matches.</p> : null}
-      </div>
+      <Table aria-label="Audit trail">
+        <TableHeader>
+          <TableRow>
+            <TableHead>Time</TableHead>
+            <TableHead>Action</TableHead>
+            <TableHead>Shop</TableHead>
+            <TableHead>Actor</TableHead>
+            <TableHead>Target</TableHead>
+            <TableHead>Detail</TableHead>
+          </TableRow>
+        </TableHeader>
+        <TableBody>
+          {list.rows.map((r) => (
+            <TableRow key={r.id} className="align-top">
+              <TableCell className="whitespace-nowrap">{when(r.createdAt)}</TableCell>
+              <TableCell>{r.action}</TableCell>
+              <TableCell>{r.shop && r.tenantId ? <Link href={`/admin/tenants/${r.tenantId}`} className="underline-offset-4 hover:underline">{r.shop}</Link> : (r.tenantId ?? "platform")}</TableCell>
+              <TableCell>
+                {r.actorEmail ?? (r.actorUserId ? r.actorUserId : "system")}
+                {r.impersonatorUserId ? <span className="block text-xs text-amber-700 dark:text-amber-300">impersonated by {r.impersonatorEmail ?? r.impersonatorUserId}</span> : null}
+              </TableCell>
+              <TableCell className="text-xs">{r.targetType ? `${r.targetType} ${r.targetId ?? ""}` : ""}</TableCell>
+              <TableCell className="max-w-md font-mono text-xs break-all">{JSON.stringify(r.metadata)}</TableCell>
+            </TableRow>
+          ))}
+        </TableBody>
+      </Table>
+      {list.rows.length === 0 ? <p className="py-4 text-sm text-muted-foreground">No entry matches.</p> : null}
       <Pager path="/admin/audit" sp={sp} page={list.page} pageSize={list.pageSize} hasMore={list.hasMore} />
     </>
   );

@@ -1,10 +1,11 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { hrefWith, inputClass, Pager, param, selectClass, StatusBadge, td, th, when } from "@/components/admin/console";
+import { hrefWith, inputClass, Pager, param, selectClass, StatusBadge, when } from "@/components/admin/console";
 import { StripeReplay } from "@/components/admin/stripe-replay";
 import { PageHeader } from "@/components/dashboard/page-header";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
+import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { rethrowForAdminPage } from "@/server/api/page-errors";
 import { getServerApi } from "@/server/api/server";
 import { listStripeEventsInput } from "@/server/domain/admin-stripe-events";
@@ -64,47 +65,45 @@ export default async function AdminStripeEventsPage({ searchParams }: PageProps<
           </CardContent>
         </Card>
       ) : null}
-      <div className="overflow-x-auto">
-        <table className="w-full text-sm" aria-label="Stripe events">
-          <thead className="text-muted-foreground">
-            <tr>
-              <th className={th}>Received</th>
-              <th className={th}>Event</th>
-              <th className={th}>Type</th>
-              <th className={th}>Status</th>
-              <th className={th}>Attempts</th>
-              <th className={th}>Last error</th>
-              <th className={th}>Tenant</th>
-            </tr>
-          </thead>
-          <tbody>
-            {list.rows.map((e) => (
-              <tr key={e.id} className="border-t" data-event-id={e.id}>
-                <td className={td}>{when(e.receivedAt)}</td>
-                <td className={`${td} font-mono text-xs`}>
-                  <Link href={hrefWith("/admin/stripe-events", sp, { event: e.id })} className="underline-offset-4 hover:underline">
-                    {e.id}
+      <Table aria-label="Stripe events">
+        <TableHeader>
+          <TableRow>
+            <TableHead>Received</TableHead>
+            <TableHead>Event</TableHead>
+            <TableHead>Type</TableHead>
+            <TableHead>Status</TableHead>
+            <TableHead>Attempts</TableHead>
+            <TableHead>Last error</TableHead>
+            <TableHead>Tenant</TableHead>
+          </TableRow>
+        </TableHeader>
+        <TableBody>
+          {list.rows.map((e) => (
+            <TableRow key={e.id} className="align-top" data-event-id={e.id}>
+              <TableCell>{when(e.receivedAt)}</TableCell>
+              <TableCell className="font-mono text-xs">
+                <Link href={hrefWith("/admin/stripe-events", sp, { event: e.id })} className="underline-offset-4 hover:underline">
+                  {e.id}
+                </Link>
+              </TableCell>
+              <TableCell>{e.type}</TableCell>
+              <TableCell>
+                <StatusBadge status={e.status} />
+              </TableCell>
+              <TableCell>{e.attempts}</TableCell>
+              <TableCell className="max-w-xs break-words text-xs">{e.lastError}</TableCell>
+              <TableCell>
+                {e.resolvedTenantId ? (
+                  <Link href={`/admin/tenants/${e.resolvedTenantId}`} className="underline">
+                    open
                   </Link>
-                </td>
-                <td className={td}>{e.type}</td>
-                <td className={td}>
-                  <StatusBadge status={e.status} />
-                </td>
-                <td className={td}>{e.attempts}</td>
-                <td className={`${td} max-w-xs break-words text-xs`}>{e.lastError}</td>
-                <td className={td}>
-                  {e.resolvedTenantId ? (
-                    <Link href={`/admin/tenants/${e.resolvedTenantId}`} className="underline">
-                      open
-                    </Link>
-                  ) : null}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-        {list.rows.length === 0 ? <p className="py-4 text-sm text-muted-foreground">No event matches.</p> : null}
-      </div>
+                ) : null}
+              </TableCell>
+            </TableRow>
+          ))}
+        </TableBody>
+      </Table>
+      {list.rows.length === 0 ? <p className="py-4 text-sm text-muted-foreground">No event matches.</p> : null}
       <Pager path="/admin/stripe-events" sp={sp} page={list.page} total={list.total} pageSize={list.pageSize} hasMore={list.page * list.pageSize < list.total} />
     </>
   );

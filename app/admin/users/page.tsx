@@ -1,9 +1,10 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { inputClass, Pager, param, td, th, when } from "@/components/admin/console";
+import { inputClass, Pager, param, when } from "@/components/admin/console";
 import { PageHeader } from "@/components/dashboard/page-header";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
+import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { rethrowForAdminPage } from "@/server/api/page-errors";
 import { getServerApi } from "@/server/api/server";
 import { listUsersInput } from "@/server/domain/admin-users";
@@ -24,38 +25,36 @@ export default async function AdminUsersPage({ searchParams }: PageProps<"/admin
           Search
         </Button>
       </form>
-      <div className="overflow-x-auto">
-        <table className="w-full text-sm" aria-label="Users">
-          <thead className="text-muted-foreground">
-            <tr>
-              <th className={th}>Email</th>
-              <th className={th}>Name</th>
-              <th className={th}>Shops</th>
-              <th className={th}>Created</th>
-              <th className={th} />
-            </tr>
-          </thead>
-          <tbody>
-            {list.rows.map((u) => (
-              <tr key={u.id} className="border-t">
-                <td className={td}>
-                  <Link href={`/admin/users/${u.id}`} className="font-medium underline-offset-4 hover:underline">
-                    {u.email}
-                  </Link>
-                </td>
-                <td className={td}>{u.name}</td>
-                <td className={td}>{u.shops}</td>
-                <td className={td}>{when(u.createdAt)}</td>
-                <td className={`${td} flex gap-1`}>
-                  {u.isPlatformAdmin ? <Badge>admin</Badge> : null}
-                  {u.disabledAt ? <Badge variant="danger">disabled</Badge> : null}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-        {list.rows.length === 0 ? <p className="py-4 text-sm text-muted-foreground">No user matches.</p> : null}
-      </div>
+      <Table aria-label="Users">
+        <TableHeader>
+          <TableRow>
+            <TableHead>Email</TableHead>
+            <TableHead>Name</TableHead>
+            <TableHead>Shops</TableHead>
+            <TableHead>Created</TableHead>
+            <TableHead />
+          </TableRow>
+        </TableHeader>
+        <TableBody>
+          {list.rows.map((u) => (
+            <TableRow key={u.id} className="align-top">
+              <TableCell>
+                <Link href={`/admin/users/${u.id}`} className="font-medium underline-offset-4 hover:underline">
+                  {u.email}
+                </Link>
+              </TableCell>
+              <TableCell>{u.name}</TableCell>
+              <TableCell>{u.shops}</TableCell>
+              <TableCell>{when(u.createdAt)}</TableCell>
+              <TableCell className="flex gap-1">
+                {u.isPlatformAdmin ? <Badge>admin</Badge> : null}
+                {u.disabledAt ? <Badge variant="danger">disabled</Badge> : null}
+              </TableCell>
+            </TableRow>
+          ))}
+        </TableBody>
+      </Table>
+      {list.rows.length === 0 ? <p className="py-4 text-sm text-muted-foreground">No user matches.</p> : null}
       <Pager path="/admin/users" sp={sp} page={list.page} total={list.total} pageSize={list.pageSize} hasMore={list.page * list.pageSize < list.total} />
     </>
   );

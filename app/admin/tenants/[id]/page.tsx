@@ -2,11 +2,12 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { z } from "zod";
-import { StatusBadge, td, th, when } from "@/components/admin/console";
+import { StatusBadge, when } from "@/components/admin/console";
 import { ImpersonateButton } from "@/components/admin/impersonate-button";
 import { TenantActions } from "@/components/admin/tenant-actions";
 import { PageHeader } from "@/components/dashboard/page-header";
 import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
+import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { formatPrice } from "@/lib/format-price";
 import { rethrowForAdminPage } from "@/server/api/page-errors";
 import { getServerApi } from "@/server/api/server";
@@ -75,32 +76,32 @@ export default async function AdminTenantPage({ params }: PageProps<"/admin/tena
         <CardHeader>
           <CardTitle>Members</CardTitle>
         </CardHeader>
-        <CardContent className="overflow-x-auto">
-          <table className="w-full text-sm" aria-label="Members">
-            <thead className="text-muted-foreground">
-              <tr>
-                <th className={th}>User</th>
-                <th className={th}>Role</th>
-                <th className={th}>Since</th>
-                <th className={th} />
-              </tr>
-            </thead>
-            <tbody>
+        <CardContent>
+          <Table aria-label="Members">
+            <TableHeader>
+              <TableRow>
+                <TableHead>User</TableHead>
+                <TableHead>Role</TableHead>
+                <TableHead>Since</TableHead>
+                <TableHead />
+              </TableRow>
+            </TableHeader>
+            <TableBody>
               {d.members.map((m) => (
-                <tr key={m.userId} className="border-t">
-                  <td className={td}>
+                <TableRow key={m.userId} className="align-top">
+                  <TableCell>
                     <Link href={`/admin/users/${m.userId}`} className="underline-offset-4 hover:underline">
                       {m.email}
                     </Link>
                     {m.disabledAt ? " (disabled)" : ""}
-                  </td>
-                  <td className={td}>{m.role}</td>
-                  <td className={td}>{when(m.since)}</td>
-                  <td className={td}>{m.isPlatformAdmin || m.disabledAt ? null : <ImpersonateButton userId={m.userId} email={m.email} tenantId={tenant.id} />}</td>
-                </tr>
+                  </TableCell>
+                  <TableCell>{m.role}</TableCell>
+                  <TableCell>{when(m.since)}</TableCell>
+                  <TableCell>{m.isPlatformAdmin || m.disabledAt ? null : <ImpersonateButton userId={m.userId} email={m.email} tenantId={tenant.id} />}</TableCell>
+                </TableRow>
               ))}
-            </tbody>
-          </table>
+            </TableBody>
+          </Table>
         </CardContent>
       </Card>
 
@@ -108,29 +109,29 @@ export default async function AdminTenantPage({ params }: PageProps<"/admin/tena
         <CardHeader>
           <CardTitle>Usage statements</CardTitle>
         </CardHeader>
-        <CardContent className="overflow-x-auto">
+        <CardContent>
           {d.statements.length === 0 ? <p className="text-sm text-muted-foreground">No statement yet.</p> : null}
           {d.statements.length ? (
-            <table className="w-full text-sm" aria-label="Usage statements">
-              <thead className="text-muted-foreground">
-                <tr>
-                  <th className={th}>Period</th>
-                  <th className={th}>Plan</th>
-                  <th className={th}>Events</th>
-                  <th className={th}>Total</th>
-                </tr>
-              </thead>
-              <tbody>
+            <Table aria-label="Usage statements">
+              <TableHeader>
+                <TableRow>
+                  <TableHead>Period</TableHead>
+                  <TableHead>Plan</TableHead>
+                  <TableHead>Events</TableHead>
+                  <TableHead>Total</TableHead>
+                </TableRow>
+              </TableHeader>
+              <TableBody>
                 {d.statements.map((s) => (
-                  <tr key={s.period} className="border-t">
-                    <td className={td}>{s.period.slice(0, 7)}</td>
-                    <td className={td}>{s.plan}</td>
-                    <td className={td}>{s.events.toLocaleString("en")}</td>
-                    <td className={td}>{formatPrice(s.total, s.currency)}</td>
-                  </tr>
+                  <TableRow key={s.period} className="align-top">
+                    <TableCell>{s.period.slice(0, 7)}</TableCell>
+                    <TableCell>{s.plan}</TableCell>
+                    <TableCell>{s.events.toLocaleString("en")}</TableCell>
+                    <TableCell>{formatPrice(s.total, s.currency)}</TableCell>
+                  </TableRow>
                 ))}
-              </tbody>
-            </table>
+              </TableBody>
+            </Table>
           ) : null}
         </CardContent>
       </Card>
@@ -139,31 +140,31 @@ export default async function AdminTenantPage({ params }: PageProps<"/admin/tena
         <CardHeader>
           <CardTitle>Provisioning log</CardTitle>
         </CardHeader>
-        <CardContent className="overflow-x-auto">
-          <table className="w-full text-sm" aria-label="Provisioning log">
-            <thead className="text-muted-foreground">
-              <tr>
-                <th className={th}>Time</th>
-                <th className={th}>Step</th>
-                <th className={th}>Status</th>
-                <th className={th}>Cause</th>
-                <th className={th}>Detail</th>
-              </tr>
-            </thead>
-            <tbody>
+        <CardContent>
+          <Table aria-label="Provisioning log">
+            <TableHeader>
+              <TableRow>
+                <TableHead>Time</TableHead>
+                <TableHead>Step</TableHead>
+                <TableHead>Status</TableHead>
+                <TableHead>Cause</TableHead>
+                <TableHead>Detail</TableHead>
+              </TableRow>
+            </TableHeader>
+            <TableBody>
               {d.log.map((l) => (
-                <tr key={l.id} className="border-t">
-                  <td className={td}>{when(l.createdAt)}</td>
-                  <td className={td}>{l.step}</td>
-                  <td className={td}>
+                <TableRow key={l.id} className="align-top">
+                  <TableCell>{when(l.createdAt)}</TableCell>
+                  <TableCell>{l.step}</TableCell>
+                  <TableCell>
                     <StatusBadge status={l.status} />
-                  </td>
-                  <td className={td}>{l.cause}</td>
-                  <td className={`${td} font-mono text-xs break-all`}>{l.error ?? JSON.stringify(l.detail)}</td>
-                </tr>
+                  </TableCell>
+                  <TableCell>{l.cause}</TableCell>
+                  <TableCell className="font-mono text-xs break-all">{l.error ?? JSON.stringify(l.detail)}</TableCell>
+                </TableRow>
               ))}
-            </tbody>
-          </table>
+            </TableBody>
+          </Table>
           <p className="mt-2 text-sm">
             <Link href={`/admin/audit?shop=${tenant.slug}`} className="underline">
               This shop&apos;s audit trail

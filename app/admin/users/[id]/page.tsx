@@ -2,12 +2,13 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { z } from "zod";
-import { StatusBadge, td, th, when } from "@/components/admin/console";
+import { StatusBadge, when } from "@/components/admin/console";
 import { ImpersonateButton } from "@/components/admin/impersonate-button";
 import { UserActions } from "@/components/admin/user-actions";
 import { PageHeader } from "@/components/dashboard/page-header";
 import { Badge } from "@/components/ui/badge";
 import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
+import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { rethrowForAdminPage } from "@/server/api/page-errors";
 import { getServerApi } from "@/server/api/server";
 
@@ -43,36 +44,36 @@ export default async function AdminUserPage({ params }: PageProps<"/admin/users/
         <CardHeader>
           <CardTitle>Shops and roles</CardTitle>
         </CardHeader>
-        <CardContent className="overflow-x-auto">
+        <CardContent>
           {shops.length === 0 ? <p className="text-sm text-muted-foreground">No shop.</p> : null}
           {shops.length ? (
-            <table className="w-full text-sm" aria-label="Shops">
-              <thead className="text-muted-foreground">
-                <tr>
-                  <th className={th}>Shop</th>
-                  <th className={th}>Role</th>
-                  <th className={th}>Status</th>
-                  <th className={th}>Plan</th>
-                </tr>
-              </thead>
-              <tbody>
+            <Table aria-label="Shops">
+              <TableHeader>
+                <TableRow>
+                  <TableHead>Shop</TableHead>
+                  <TableHead>Role</TableHead>
+                  <TableHead>Status</TableHead>
+                  <TableHead>Plan</TableHead>
+                </TableRow>
+              </TableHeader>
+              <TableBody>
                 {shops.map((s) => (
-                  <tr key={s.tenantId} className="border-t">
-                    <td className={td}>
+                  <TableRow key={s.tenantId} className="align-top">
+                    <TableCell>
                       <Link href={`/admin/tenants/${s.tenantId}`} className="underline-offset-4 hover:underline">
                         {s.name}
                       </Link>{" "}
                       <span className="text-muted-foreground">{s.slug}</span>
-                    </td>
-                    <td className={td}>{s.role}</td>
-                    <td className={td}>
+                    </TableCell>
+                    <TableCell>{s.role}</TableCell>
+                    <TableCell>
                       <StatusBadge status={s.status} />
-                    </td>
-                    <td className={td}>{s.plan}</td>
-                  </tr>
+                    </TableCell>
+                    <TableCell>{s.plan}</TableCell>
+                  </TableRow>
                 ))}
-              </tbody>
-            </table>
+              </TableBody>
+            </Table>
           ) : null}
         </CardContent>
       </Card>
@@ -80,29 +81,29 @@ export default async function AdminUserPage({ params }: PageProps<"/admin/users/
         <CardHeader>
           <CardTitle>Impersonations</CardTitle>
         </CardHeader>
-        <CardContent className="overflow-x-auto">
+        <CardContent>
           {impersonations.length === 0 ? <p className="text-sm text-muted-foreground">Never impersonated.</p> : null}
           {impersonations.length ? (
-            <table className="w-full text-sm" aria-label="Impersonations">
-              <thead className="text-muted-foreground">
-                <tr>
-                  <th className={th}>By</th>
-                  <th className={th}>Reason</th>
-                  <th className={th}>Started</th>
-                  <th className={th}>Ended</th>
-                </tr>
-              </thead>
-              <tbody>
+            <Table aria-label="Impersonations">
+              <TableHeader>
+                <TableRow>
+                  <TableHead>By</TableHead>
+                  <TableHead>Reason</TableHead>
+                  <TableHead>Started</TableHead>
+                  <TableHead>Ended</TableHead>
+                </TableRow>
+              </TableHeader>
+              <TableBody>
                 {impersonations.map((i) => (
-                  <tr key={i.id} className="border-t">
-                    <td className={td}>{i.adminEmail}</td>
-                    <td className={td}>{i.reason}</td>
-                    <td className={td}>{when(i.startedAt)}</td>
-                    <td className={td}>{i.endedAt ? when(i.endedAt) : i.expiresAt < new Date() ? `expired ${when(i.expiresAt)}` : "running"}</td>
-                  </tr>
+                  <TableRow key={i.id} className="align-top">
+                    <TableCell>{i.adminEmail}</TableCell>
+                    <TableCell>{i.reason}</TableCell>
+                    <TableCell>{when(i.startedAt)}</TableCell>
+                    <TableCell>{i.endedAt ? when(i.endedAt) : i.expiresAt < new Date() ? `expired ${when(i.expiresAt)}` : "running"}</TableCell>
+                  </TableRow>
                 ))}
-              </tbody>
-            </table>
+              </TableBody>
+            </Table>
           ) : null}
         </CardContent>
       </Card>

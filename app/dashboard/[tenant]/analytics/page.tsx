@@ -3,6 +3,7 @@ import Link from "next/link";
 import { TopBarChart, VisitsChart } from "@/components/analytics/analytics-charts";
 import { PageHeader } from "@/components/dashboard/page-header";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
+import { Table, TableBody, TableCell, TableRow } from "@/components/ui/table";
 import { rethrowForPage } from "@/server/api/page-errors";
 import { getServerApi } from "@/server/api/server";
 import { cn } from "@/lib/utils";
@@ -63,16 +64,16 @@ export default async function AnalyticsPage({ params, searchParams }: PageProps<
           </CardHeader>
           <CardContent>
             <TopBarChart data={summary.topSources.map((s) => ({ name: s.source, visits: s.visits }))} label="Top sources" />
-            <table className="mt-4 w-full text-sm" data-testid="top-sources">
-              <tbody>
+            <Table containerClassName="mt-4" data-testid="top-sources">
+              <TableBody>
                 {summary.topSources.map((s) => (
-                  <tr key={s.source} className="border-t">
-                    <td className="py-1.5">{s.source}</td>
-                    <td className="py-1.5 text-right tabular-nums">{s.visits}</td>
-                  </tr>
+                  <TableRow key={s.source}>
+                    <TableCell className="py-1.5">{s.source}</TableCell>
+                    <TableCell numeric className="py-1.5">{s.visits}</TableCell>
+                  </TableRow>
                 ))}
-              </tbody>
-            </table>
+              </TableBody>
+            </Table>
           </CardContent>
         </Card>
         <Card>

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { PageHeader } from "@/components/dashboard/page-header";
 import { Card, CardContent } from "@/components/ui/card";
+import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { formatPrice } from "@/lib/format-price";
 import { rethrowForPage } from "@/server/api/page-errors";
 import { getServerApi } from "@/server/api/server";
@@ -21,30 +22,30 @@ export default async function UsageStatementsPage({ params }: PageProps<"/dashbo
           {statements.length === 0 ? (
             <p className="text-sm text-muted-foreground">No statement yet: months are billed after they end.</p>
           ) : (
-            <table className="w-full text-sm" aria-label="Usage statements">
-              <thead className="text-left text-muted-foreground">
-                <tr>
-                  <th className="py-2 pr-4 font-medium">Month</th>
-                  <th className="py-2 pr-4 font-medium">Plan</th>
-                  <th className="py-2 pr-4 text-right font-medium">Events</th>
-                  <th className="py-2 pr-4 text-right font-medium">Overage</th>
-                </tr>
-              </thead>
-              <tbody>
+            <Table aria-label="Usage statements">
+              <TableHeader>
+                <TableRow>
+                  <TableHead>Month</TableHead>
+                  <TableHead>Plan</TableHead>
+                  <TableHead numeric>Events</TableHead>
+                  <TableHead numeric>Overage</TableHead>
+                </TableRow>
+              </TableHeader>
+              <TableBody>
                 {statements.map((s) => (
-                  <tr key={s.period} className="border-t">
-                    <td className="py-2 pr-4">
+                  <TableRow key={s.period}>
+                    <TableCell>
                       <Link className="font-medium underline-offset-4 hover:underline" href={`/dashboard/${slug}/usage/statements/${s.period.slice(0, 7)}`}>
                         {monthLabel(s.period)}
                       </Link>
-                    </td>
-                    <td className="py-2 pr-4 capitalize">{s.plan}</td>
-                    <td className="py-2 pr-4 text-right tabular-nums">{s.events.toLocaleString("en")}</td>
-                    <td className="py-2 pr-4 text-right tabular-nums">{formatPrice(s.total, s.currency)}</td>
-                  </tr>
+                    </TableCell>
+                    <TableCell className="capitalize">{s.plan}</TableCell>
+                    <TableCell numeric>{s.events.toLocaleString("en")}</TableCell>
+                    <TableCell numeric>{formatPrice(s.total, s.currency)}</TableCell>
+                  </TableRow>
                 ))}
-              </tbody>
-            </table>
+              </TableBody>
+            </Table>
           )}
         </CardContent>
       </Card>

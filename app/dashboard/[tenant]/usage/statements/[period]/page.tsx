@@ -3,6 +3,7 @@ import Link from "next/link";
 import { PageHeader } from "@/components/dashboard/page-header";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent } from "@/components/ui/card";
+import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { formatPrice } from "@/lib/format-price";
 import { rethrowForPage } from "@/server/api/page-errors";
 import { getServerApi } from "@/server/api/server";
@@ -34,41 +35,39 @@ export default async function UsageStatementPage({ params }: PageProps<"/dashboa
         }
       />
       <Card>
-        <CardContent className="overflow-x-auto pt-6">
-          <table className="w-full text-sm" aria-label="Statement lines">
-            <thead className="text-left text-muted-foreground">
-              <tr>
-                <th className="py-2 pr-4 font-medium">Metric</th>
-                <th className="py-2 pr-4 text-right font-medium">Used</th>
-                <th className="py-2 pr-4 text-right font-medium">Included</th>
-                <th className="py-2 pr-4 text-right font-medium">Billable</th>
-                <th className="py-2 pr-4 text-right font-medium">Unit price</th>
-                <th className="py-2 pr-4 text-right font-medium">Amount</th>
-              </tr>
-            </thead>
-            <tbody>
+        <CardContent className="pt-6">
+          <Table aria-label="Statement lines">
+            <TableHeader>
+              <TableRow>
+                <TableHead>Metric</TableHead>
+                <TableHead numeric>Used</TableHead>
+                <TableHead numeric>Included</TableHead>
+                <TableHead numeric>Billable</TableHead>
+                <TableHead numeric>Unit price</TableHead>
+                <TableHead numeric>Amount</TableHead>
+              </TableRow>
+            </TableHeader>
+            <TableBody>
               {statement.lines.map((l) => (
-                <tr key={l.metric} className="border-t">
-                  <td className="py-2 pr-4">{metricLabel(l.metric)}</td>
-                  <td className="py-2 pr-4 text-right tabular-nums">{formatQuantity(l.quantity)}</td>
-                  <td className="py-2 pr-4 text-right tabular-nums">{formatQuantity(l.included)}</td>
-                  <td className="py-2 pr-4 text-right tabular-nums">{formatQuantity(l.billable)}</td>
-                  <td className="py-2 pr-4 text-right tabular-nums">
+                <TableRow key={l.metric}>
+                  <TableCell>{metricLabel(l.metric)}</TableCell>
+                  <TableCell numeric>{formatQuantity(l.quantity)}</TableCell>
+                  <TableCell numeric>{formatQuantity(l.included)}</TableCell>
+                  <TableCell numeric>{formatQuantity(l.billable)}</TableCell>
+                  <TableCell numeric>
                     {unit(l.unitPrice)} {l.currency}
-                  </td>
-                  <td className="py-2 pr-4 text-right tabular-nums">{formatPrice(l.amount, l.currency)}</td>
-                </tr>
+                  </TableCell>
+                  <TableCell numeric>{formatPrice(l.amount, l.currency)}</TableCell>
+                </TableRow>
               ))}
-            </tbody>
+            </TableBody>
             <tfoot>
-              <tr className="border-t font-medium">
-                <td className="py-2 pr-4" colSpan={5}>
-                  Total overage
-                </td>
-                <td className="py-2 pr-4 text-right tabular-nums">{formatPrice(statement.total, statement.currency)}</td>
-              </tr>
+              <TableRow className="font-medium">
+                <TableCell colSpan={5}>Total overage</TableCell>
+                <TableCell numeric>{formatPrice(statement.total, statement.currency)}</TableCell>
+              </TableRow>
             </tfoot>
-          </table>
+          </Table>
           <p className="mt-4 text-xs text-muted-foreground">{statement.events.toLocaleString("en")} usage events. Overage of paid plans is charged on your next Stripe invoice.</p>
         </CardContent>
       </Card>
