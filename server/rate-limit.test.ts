@@ -1,4 +1,3 @@
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { createServer, type Server } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import { drizzle } from "drizzle-orm/postgres-js";
@@ -10,6 +9,7 @@ import { sql as rawSql } from "@/server/db/client";
 import { env } from "@/server/env";
 import { logger } from "@/server/logger";
 import { uniqueSuffix } from "@/test/factories";
+import { hasRedisServer, startRedisServer } from "@/test/redis";
 import { limitPublicRequest, postgresStore, publicPolicyFor, RateLimiter, rateLimitHeaders, redisStore, type RateLimitPolicy, type RateLimitStore } from "./rate-limit";
 
 const policy = (limit: number, windowSeconds = 60): RateLimitPolicy => ({ name: `t${uniqueSuffix().replace(/\W/g, "")}`, limit, windowSeconds });
@@ -73,25 +73,18 @@ function storeContract(name: string, store: () => RateLimitStore) {
 
 storeContract("PostgreSQL", () => postgresStore());
 
-const redisBinary = spawnSync("redis-server", ["--version"]).status === 0;
-describe.runIf(redisBinary)("with Redis (redis-server on this machine)", () => {
-  let server: ChildProcess;
+describe.runIf(hasRedisServer())("with Redis (redis-server on this machine)", () => {
+  let server: Awaited<ReturnType<typeof startRedisServer>>;
   let client: Redis;
-  let port: number;
   beforeAll(async () => {
-    port = await freePort();
-    server = spawn("redis-server", ["--port", String(port), "--save", "", "--appendonly", "no"], { stdio: "ignore" });
-    client = new Redis(port, "127.0.0.1", { lazyConnect: true, retryStrategy: () => 50 });
-    client.on("error", () => {}); // refused until redis-server listens
-
-    for (let i = 0; i < 100; i++) {
-      if (await client.connect().then(() => true, () => false)) break;
-      await sleep(50);
-    }
+    server = await startRedisServer();
+    client = new Redis(server!.url, { lazyConnect: true, retryStrategy: () => 50 });
+    client.on("error", () => {});
+    await client.connect();
   });
-  afterAll(() => {
+  afterAll(async () => {
     client?.disconnect();
-    server?.kill();
+    await server?.stop();
   });
 
   storeContract("Redis", () => redisStore(client));

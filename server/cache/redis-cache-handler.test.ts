@@ -1,8 +1,9 @@
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { type ChildProcess } from "node:child_process";
 import { Redis } from "ioredis";
 import { afterAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { freePort } from "@/scripts/lib/ports";
 import { pollUntil } from "@/test/next-server";
+import { killRedisServer, redisSkipReason, spawnRedisServer } from "@/test/redis";
 
 /**
  * The cache handler on its own, as Next.js calls it: entries, tags, the in-process store of a
@@ -23,18 +24,6 @@ const pageCtx = { kind: "APP_PAGE", isFallback: false, isRoutePPREnabled: false 
 const setCtx = { cacheControl: { revalidate: 3600, expire: undefined } };
 const fetchValue = (data: string) => ({ kind: "FETCH", data: { headers: {}, body: data, status: 200, url: "" }, revalidate: 3600, tags: ["storefront:t1"] });
 
-async function redisAnswers(port: number): Promise<boolean> {
-  const probe = new Redis({ port, host: "127.0.0.1", lazyConnect: true, connectTimeout: 500, maxRetriesPerRequest: 0, retryStrategy: () => null });
-  probe.on("error", () => {});
-  try {
-    await probe.connect();
-    return (await probe.ping()) === "PONG";
-  } catch {
-    return false;
-  } finally {
-    probe.disconnect();
-  }
-}
 
 describe("cache handler, in process (standalone build without REDIS_URL)", () => {
   let handler: Handler;
@@ -62,9 +51,7 @@ describe("cache handler, in process (standalone build without REDIS_URL)", () =>
   });
 });
 
-const hasRedisServer = spawnSync("redis-server", ["--version"]).status === 0;
-const machineRedis = await redisAnswers(6379);
-const redisSkip = !machineRedis ? "Redis at 127.0.0.1:6379 does not answer" : !hasRedisServer ? "redis-server is not on PATH" : null;
+const redisSkip = await redisSkipReason();
 if (redisSkip) console.warn(`[cache-handler] Redis part skipped: ${redisSkip}`);
 
 describe.skipIf(redisSkip !== null)("cache handler on Redis", () => {
@@ -73,13 +60,10 @@ describe.skipIf(redisSkip !== null)("cache handler on Redis", () => {
   let handler: Handler;
 
   async function startRedis() {
-    server = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], { stdio: "ignore" });
-    expect(await pollUntil(() => redisAnswers(port), 10_000, 50)).not.toBeNull();
+    server = await spawnRedisServer(port);
   }
   async function killRedis() {
-    if (!server || server.exitCode !== null) return;
-    server.kill("SIGKILL");
-    await new Promise((r) => server!.once("exit", r));
+    if (server) await killRedisServer(server);
   }
 
   afterAll(async () => {

@@ -1,10 +1,10 @@
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { Redis } from "ioredis";
+import { spawnSync, type ChildProcess } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "@/scripts/lib/ports";
 import { startVarnish, type LocalVarnish } from "@/scripts/lib/varnish";
 import { startTestS3 } from "@/test/s3";
 import { buildNext, pollUntil, productionEnv, startNext, type NextServer } from "@/test/next-server";
+import { killRedisServer, redisSkipReason, spawnRedisServer } from "@/test/redis";
 
 /**
  * One production build for both parts of this file; either part may be skipped.
@@ -22,38 +22,12 @@ function buildOnce(env: NodeJS.ProcessEnv) {
   built = true;
 }
 
-async function redisAnswers(port: number): Promise<boolean> {
-  const probe = new Redis({ port, host: "127.0.0.1", lazyConnect: true, connectTimeout: 500, maxRetriesPerRequest: 0, retryStrategy: () => null });
-  probe.on("error", () => {});
-  try {
-    await probe.connect();
-    return (await probe.ping()) === "PONG";
-  } catch {
-    return false;
-  } finally {
-    probe.disconnect();
-  }
-}
 
-const hasRedisServer = spawnSync("redis-server", ["--version"]).status === 0;
-const machineRedis = await redisAnswers(6379);
-const redisSkip = !machineRedis ? "Redis at 127.0.0.1:6379 does not answer" : !hasRedisServer ? "redis-server is not on PATH" : null;
+const redisSkip = await redisSkipReason();
 if (redisSkip) console.warn(`[shared-cache] Redis part skipped: ${redisSkip}`);
 const hasVarnish = spawnSync("varnishd", ["-V"]).status === 0;
 if (!hasVarnish) console.warn("[shared-cache] Varnish part skipped: varnishd is not on PATH (apt-get install varnish; .ci/run does)");
 
-async function startRedis(port: number): Promise<ChildProcess> {
-  const child = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], { stdio: "ignore" });
-  const up = await pollUntil(() => redisAnswers(port), 10_000, 50);
-  if (up === null) throw new Error(`redis-server on ${port} did not start`);
-  return child;
-}
-
-async function killRedis(child: ChildProcess) {
-  if (child.exitCode !== null) return;
-  child.kill("SIGKILL");
-  await new Promise((r) => child.once("exit", r));
-}
 
 
 let s3: Awaited<ReturnType<typeof startTestS3>> | undefined;
@@ -103,7 +77,7 @@ describe.skipIf(redisSkip !== null)("shared cache through Redis across two insta
   beforeAll(async () => {
     await shopOnce();
     redisPort = await freePort();
-    redis = await startRedis(redisPort);
+    redis = await spawnRedisServer(redisPort);
     const env = productionEnv({ APP_URL: "http://127.0.0.1", REDIS_URL: `redis://127.0.0.1:${redisPort}/0` });
     buildOnce(env);
     [a, b] = await Promise.all([startNext(env), startNext(env)]);
@@ -111,7 +85,7 @@ describe.skipIf(redisSkip !== null)("shared cache through Redis across two insta
 
   afterAll(async () => {
     await Promise.all([a?.stop(), b?.stop()]);
-    if (redis) await killRedis(redis);
+    if (redis) await killRedisServer(redis);
   });
 
   it("serves B from the entry A rendered, and shows A's edit on B within a second", async () => {
@@ -129,7 +103,7 @@ describe.skipIf(redisSkip !== null)("shared cache through Redis across two insta
   });
 
   it("keeps serving pages from the database while Redis is down, and uses Redis again when it is back", async () => {
-    await killRedis(redis);
+    await killRedisServer(redis);
     const during = await home(b.url);
     expect(during.status).toBe(200);
     console.log(`[shared-cache] page on B with Redis down: ${during.ms.toFixed(0)} ms`);
@@ -142,7 +116,7 @@ describe.skipIf(redisSkip !== null)("shared cache through Redis across two insta
     await setTagline(a.url, "Tagline during outage");
     expect(await pollUntil(shows(b.url, "Tagline during outage"), 1000)).not.toBeNull();
 
-    redis = await startRedis(redisPort);
+    redis = await spawnRedisServer(redisPort);
     const back = await pollUntil(async () => ((await (await fetch(`${a.url}/api/health`)).json()) as { redis: string }).redis === "ok", 5000, 100);
     expect(back).not.toBeNull();
     // Both instances reconnect and share entries again: A renders, B is served A's entry.
