@@ -8,7 +8,7 @@ import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { FormField } from "@/components/ui/form-field";
-import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
+import { Table, TableBody, TableCell, TableColumns, TableRow } from "@/components/ui/table";
 import { fieldErrorsOf, messageOf } from "@/lib/trpc/errors";
 import { useTRPC } from "@/lib/trpc/client";
 
@@ -79,20 +79,7 @@ export function BillingRunsPanel({ defaultPeriod }: { defaultPeriod: string }) {
           {runs.data?.length === 0 ? <p className="text-sm text-muted-foreground">No billing run yet.</p> : null}
           {runs.data?.length ? (
             <Table aria-label="Billing runs">
-              <TableHeader>
-                <TableRow>
-                  <TableHead>Period</TableHead>
-                  <TableHead>Status</TableHead>
-                  <TableHead>Progress</TableHead>
-                  <TableHead numeric>Events</TableHead>
-                  <TableHead numeric>Tenants</TableHead>
-                  <TableHead numeric>Lines</TableHead>
-                  <TableHead numeric>Reported</TableHead>
-                  <TableHead numeric>Duration</TableHead>
-                  <TableHead numeric>Events/s</TableHead>
-                  <TableHead>Started</TableHead>
-                </TableRow>
-              </TableHeader>
+              <TableColumns columns={["Period", "Status", "Progress", { label: "Events", numeric: true }, { label: "Tenants", numeric: true }, { label: "Lines", numeric: true }, { label: "Reported", numeric: true }, { label: "Duration", numeric: true }, { label: "Events/s", numeric: true }, "Started"]} />
               <TableBody>
                 {runs.data.map((r) => {
                   const pct = r.eventsTotal ? Math.min(100, Math.round((r.events / r.eventsTotal) * 100)) : r.status === "succeeded" ? 100 : 0;

@@ -10,7 +10,7 @@ import { Button } from "@/components/ui/button";
 import { FormField } from "@/components/ui/form-field";
 import { Label } from "@/components/ui/label";
 import { QueryState } from "@/components/ui/query-state";
-import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
+import { Table, TableBody, TableCell, TableColumns, TableRow } from "@/components/ui/table";
 import { fieldErrorsOf, messageOf } from "@/lib/trpc/errors";
 import { useTRPC } from "@/lib/trpc/client";
 import type { ApiKeyScope, ApiKeySummary } from "@/server/domain/api-keys";
@@ -142,19 +142,7 @@ export function ApiKeyManager({ tenantSlug, scopes }: { tenantSlug?: string; sco
         <QueryState query={list} what="keys" empty="No keys yet. Create one above to call the API.">
           {(keys) => (
             <Table data-testid="api-keys-table">
-              <TableHeader>
-                <TableRow>
-                  <TableHead>Name</TableHead>
-                  <TableHead>Key</TableHead>
-                  <TableHead>Scopes</TableHead>
-                  <TableHead>Last used</TableHead>
-                  <TableHead>Expires</TableHead>
-                  <TableHead>Status</TableHead>
-                  <TableHead>
-                    <span className="sr-only">Actions</span>
-                  </TableHead>
-                </TableRow>
-              </TableHeader>
+              <TableColumns columns={["Name", "Key", "Scopes", "Last used", "Expires", "Status", { label: "Actions", srOnly: true }]} />
               <TableBody>
                 {keys.map((k: ApiKeySummary) => (
                   <TableRow key={k.id} className="align-top">

@@ -8,7 +8,7 @@ import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
-import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
+import { Table, TableBody, TableCell, TableColumns, TableRow } from "@/components/ui/table";
 import { formatPrice } from "@/lib/format-price";
 import { messageOf } from "@/lib/trpc/errors";
 import { useTRPC } from "@/lib/trpc/client";
@@ -315,17 +315,7 @@ export function BillingPanel({
               <p className="text-sm text-muted-foreground">No invoices yet.</p>
             ) : (
               <Table>
-                <TableHeader>
-                  <TableRow>
-                    <TableHead>Date</TableHead>
-                    <TableHead>Number</TableHead>
-                    <TableHead>Amount</TableHead>
-                    <TableHead>Status</TableHead>
-                    <TableHead>
-                      <span className="sr-only">Link</span>
-                    </TableHead>
-                  </TableRow>
-                </TableHeader>
+                <TableColumns columns={["Date", "Number", "Amount", "Status", { label: "Link", srOnly: true }]} />
                 <TableBody>
                   {invoices.data.map((inv) => (
                     <TableRow key={inv.id}>

@@ -10,7 +10,7 @@ import { Button } from "@/components/ui/button";
 import { FormField } from "@/components/ui/form-field";
 import { Label } from "@/components/ui/label";
 import { QueryState } from "@/components/ui/query-state";
-import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
+import { Table, TableBody, TableCell, TableColumns, TableRow } from "@/components/ui/table";
 import { useTRPC } from "@/lib/trpc/client";
 import { fieldErrorsOf, messageOf } from "@/lib/trpc/errors";
 import type { MembershipRole } from "@/server/db/schema";
@@ -217,17 +217,7 @@ export function TeamManager({ tenantSlug, role }: { tenantSlug: string; role: Me
         <QueryState query={members} what="members">
           {(rows) => (
             <Table data-testid="team-members">
-              <TableHeader>
-                <TableRow>
-                  <TableHead>Name</TableHead>
-                  <TableHead>Email</TableHead>
-                  <TableHead>Role</TableHead>
-                  <TableHead>Joined</TableHead>
-                  <TableHead>
-                    <span className="sr-only">Actions</span>
-                  </TableHead>
-                </TableRow>
-              </TableHeader>
+              <TableColumns columns={["Name", "Email", "Role", "Joined", { label: "Actions", srOnly: true }]} />
               <TableBody>
                 {rows.map((m) => {
                   const who = m.name ?? m.email;
@@ -275,17 +265,7 @@ export function TeamManager({ tenantSlug, role }: { tenantSlug: string; role: Me
           <QueryState query={invitations} what="invitations" empty="No pending invitations. Invite a teammate above.">
             {(rows) => (
               <Table data-testid="team-invitations">
-                <TableHeader>
-                  <TableRow>
-                    <TableHead>Email</TableHead>
-                    <TableHead>Role</TableHead>
-                    <TableHead>Status</TableHead>
-                    <TableHead>Expires</TableHead>
-                    <TableHead>
-                      <span className="sr-only">Actions</span>
-                    </TableHead>
-                  </TableRow>
-                </TableHeader>
+                <TableColumns columns={["Email", "Role", "Status", "Expires", { label: "Actions", srOnly: true }]} />
                 <TableBody>
                   {rows.map((inv) => (
                     <TableRow key={inv.id} className="align-middle">

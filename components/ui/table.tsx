@@ -32,3 +32,26 @@ export function TableHead({ className, numeric, ...props }: React.ComponentProps
 export function TableCell({ className, numeric, ...props }: React.ComponentProps<"td"> & { numeric?: boolean }) {
   return <td className={cn("py-2 pr-3", numeric && "text-right tabular-nums", className)} {...props} />;
 }
+
+type Column = string | { label: string; numeric?: boolean; srOnly?: boolean };
+
+/**
+ * The header of a table whose headings are plain labels: a string, or `{ label, numeric }` for
+ * a column of figures, or `{ label, srOnly }` for one only screen readers announce (actions).
+ */
+export function TableColumns({ columns }: { columns: Column[] }) {
+  return (
+    <TableHeader>
+      <TableRow>
+        {columns.map((column, i) => {
+          const { label, numeric, srOnly } = typeof column === "string" ? { label: column } : column;
+          return (
+            <TableHead key={i} numeric={numeric}>
+              {srOnly ? <span className="sr-only">{label}</span> : label}
+            </TableHead>
+          );
+        })}
+      </TableRow>
+    </TableHeader>
+  );
+}

@@ -3,7 +3,7 @@ import Link from "next/link";
 import { hrefWith, inputClass, Pager, param, when } from "@/components/admin/console";
 import { PageHeader } from "@/components/dashboard/page-header";
 import { Button } from "@/components/ui/button";
-import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
+import { Table, TableBody, TableCell, TableColumns, TableRow } from "@/components/ui/table";
 import { rethrowForAdminPage } from "@/server/api/page-errors";
 import { getServerApi } from "@/server/api/server";
 import { listAuditInput } from "@/server/domain/admin-audit";
@@ -54,16 +54,7 @@ export default async function AdminAuditPage({ searchParams }: PageProps<"/admin
         </p>
       ) : null}
       <Table aria-label="Audit trail">
-        <TableHeader>
-          <TableRow>
-            <TableHead>Time</TableHead>
-            <TableHead>Action</TableHead>
-            <TableHead>Shop</TableHead>
-            <TableHead>Actor</TableHead>
-            <TableHead>Target</TableHead>
-            <TableHead>Detail</TableHead>
-          </TableRow>
-        </TableHeader>
+        <TableColumns columns={["Time", "Action", "Shop", "Actor", "Target", "Detail"]} />
         <TableBody>
           {list.rows.map((r) => (
             <TableRow key={r.id} className="align-top">

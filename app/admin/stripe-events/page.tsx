@@ -5,7 +5,7 @@ import { StripeReplay } from "@/components/admin/stripe-replay";
 import { PageHeader } from "@/components/dashboard/page-header";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
-import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
+import { Table, TableBody, TableCell, TableColumns, TableRow } from "@/components/ui/table";
 import { rethrowForAdminPage } from "@/server/api/page-errors";
 import { getServerApi } from "@/server/api/server";
 import { listStripeEventsInput } from "@/server/domain/admin-stripe-events";
@@ -66,17 +66,7 @@ export default async function AdminStripeEventsPage({ searchParams }: PageProps<
         </Card>
       ) : null}
       <Table aria-label="Stripe events">
-        <TableHeader>
-          <TableRow>
-            <TableHead>Received</TableHead>
-            <TableHead>Event</TableHead>
-            <TableHead>Type</TableHead>
-            <TableHead>Status</TableHead>
-            <TableHead>Attempts</TableHead>
-            <TableHead>Last error</TableHead>
-            <TableHead>Tenant</TableHead>
-          </TableRow>
-        </TableHeader>
+        <TableColumns columns={["Received", "Event", "Type", "Status", "Attempts", "Last error", "Tenant"]} />
         <TableBody>
           {list.rows.map((e) => (
             <TableRow key={e.id} className="align-top" data-event-id={e.id}>

@@ -4,7 +4,7 @@ import { inputClass, Pager, param, when } from "@/components/admin/console";
 import { PageHeader } from "@/components/dashboard/page-header";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
-import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
+import { Table, TableBody, TableCell, TableColumns, TableRow } from "@/components/ui/table";
 import { rethrowForAdminPage } from "@/server/api/page-errors";
 import { getServerApi } from "@/server/api/server";
 import { listUsersInput } from "@/server/domain/admin-users";
@@ -26,15 +26,7 @@ export default async function AdminUsersPage({ searchParams }: PageProps<"/admin
         </Button>
       </form>
       <Table aria-label="Users">
-        <TableHeader>
-          <TableRow>
-            <TableHead>Email</TableHead>
-            <TableHead>Name</TableHead>
-            <TableHead>Shops</TableHead>
-            <TableHead>Created</TableHead>
-            <TableHead />
-          </TableRow>
-        </TableHeader>
+        <TableColumns columns={["Email", "Name", "Shops", "Created", ""]} />
         <TableBody>
           {list.rows.map((u) => (
             <TableRow key={u.id} className="align-top">

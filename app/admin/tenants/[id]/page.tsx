@@ -7,7 +7,7 @@ import { ImpersonateButton } from "@/components/admin/impersonate-button";
 import { TenantActions } from "@/components/admin/tenant-actions";
 import { PageHeader } from "@/components/dashboard/page-header";
 import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
-import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
+import { Table, TableBody, TableCell, TableColumns, TableRow } from "@/components/ui/table";
 import { formatPrice } from "@/lib/format-price";
 import { rethrowForAdminPage } from "@/server/api/page-errors";
 import { getServerApi } from "@/server/api/server";
@@ -78,14 +78,7 @@ export default async function AdminTenantPage({ params }: PageProps<"/admin/tena
         </CardHeader>
         <CardContent>
           <Table aria-label="Members">
-            <TableHeader>
-              <TableRow>
-                <TableHead>User</TableHead>
-                <TableHead>Role</TableHead>
-                <TableHead>Since</TableHead>
-                <TableHead />
-              </TableRow>
-            </TableHeader>
+            <TableColumns columns={["User", "Role", "Since", ""]} />
             <TableBody>
               {d.members.map((m) => (
                 <TableRow key={m.userId} className="align-top">
@@ -110,17 +103,9 @@ export default async function AdminTenantPage({ params }: PageProps<"/admin/tena
           <CardTitle>Usage statements</CardTitle>
         </CardHeader>
         <CardContent>
-          {d.statements.length === 0 ? <p className="text-sm text-muted-foreground">No statement yet.</p> : null}
           {d.statements.length ? (
             <Table aria-label="Usage statements">
-              <TableHeader>
-                <TableRow>
-                  <TableHead>Period</TableHead>
-                  <TableHead>Plan</TableHead>
-                  <TableHead>Events</TableHead>
-                  <TableHead>Total</TableHead>
-                </TableRow>
-              </TableHeader>
+              <TableColumns columns={["Period", "Plan", "Events", "Total"]} />
               <TableBody>
                 {d.statements.map((s) => (
                   <TableRow key={s.period} className="align-top">
@@ -132,7 +117,9 @@ export default async function AdminTenantPage({ params }: PageProps<"/admin/tena
                 ))}
               </TableBody>
             </Table>
-          ) : null}
+          ) : (
+            <p className="text-sm text-muted-foreground">No statement yet.</p>
+          )}
         </CardContent>
       </Card>
 
@@ -142,15 +129,7 @@ export default async function AdminTenantPage({ params }: PageProps<"/admin/tena
         </CardHeader>
         <CardContent>
           <Table aria-label="Provisioning log">
-            <TableHeader>
-              <TableRow>
-                <TableHead>Time</TableHead>
-                <TableHead>Step</TableHead>
-                <TableHead>Status</TableHead>
-                <TableHead>Cause</TableHead>
-                <TableHead>Detail</TableHead>
-              </TableRow>
-            </TableHeader>
+            <TableColumns columns={["Time", "Step", "Status", "Cause", "Detail"]} />
             <TableBody>
               {d.log.map((l) => (
                 <TableRow key={l.id} className="align-top">

@@ -8,7 +8,7 @@ import { UserActions } from "@/components/admin/user-actions";
 import { PageHeader } from "@/components/dashboard/page-header";
 import { Badge } from "@/components/ui/badge";
 import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
-import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
+import { Table, TableBody, TableCell, TableColumns, TableRow } from "@/components/ui/table";
 import { rethrowForAdminPage } from "@/server/api/page-errors";
 import { getServerApi } from "@/server/api/server";
 
@@ -45,17 +45,9 @@ export default async function AdminUserPage({ params }: PageProps<"/admin/users/
           <CardTitle>Shops and roles</CardTitle>
         </CardHeader>
         <CardContent>
-          {shops.length === 0 ? <p className="text-sm text-muted-foreground">No shop.</p> : null}
           {shops.length ? (
             <Table aria-label="Shops">
-              <TableHeader>
-                <TableRow>
-                  <TableHead>Shop</TableHead>
-                  <TableHead>Role</TableHead>
-                  <TableHead>Status</TableHead>
-                  <TableHead>Plan</TableHead>
-                </TableRow>
-              </TableHeader>
+              <TableColumns columns={["Shop", "Role", "Status", "Plan"]} />
               <TableBody>
                 {shops.map((s) => (
                   <TableRow key={s.tenantId} className="align-top">
@@ -74,7 +66,9 @@ export default async function AdminUserPage({ params }: PageProps<"/admin/users/
                 ))}
               </TableBody>
             </Table>
-          ) : null}
+          ) : (
+            <p className="text-sm text-muted-foreground">No shop.</p>
+          )}
         </CardContent>
       </Card>
       <Card className="mt-6">
@@ -82,17 +76,9 @@ export default async function AdminUserPage({ params }: PageProps<"/admin/users/
           <CardTitle>Impersonations</CardTitle>
         </CardHeader>
         <CardContent>
-          {impersonations.length === 0 ? <p className="text-sm text-muted-foreground">Never impersonated.</p> : null}
           {impersonations.length ? (
             <Table aria-label="Impersonations">
-              <TableHeader>
-                <TableRow>
-                  <TableHead>By</TableHead>
-                  <TableHead>Reason</TableHead>
-                  <TableHead>Started</TableHead>
-                  <TableHead>Ended</TableHead>
-                </TableRow>
-              </TableHeader>
+              <TableColumns columns={["By", "Reason", "Started", "Ended"]} />
               <TableBody>
                 {impersonations.map((i) => (
                   <TableRow key={i.id} className="align-top">
@@ -104,7 +90,9 @@ export default async function AdminUserPage({ params }: PageProps<"/admin/users/
                 ))}
               </TableBody>
             </Table>
-          ) : null}
+          ) : (
+            <p className="text-sm text-muted-foreground">Never impersonated.</p>
+          )}
         </CardContent>
       </Card>
     </>

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { PageHeader } from "@/components/dashboard/page-header";
 import { Card, CardContent } from "@/components/ui/card";
-import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
+import { Table, TableBody, TableCell, TableColumns, TableRow } from "@/components/ui/table";
 import { formatPrice } from "@/lib/format-price";
 import { rethrowForPage } from "@/server/api/page-errors";
 import { getServerApi } from "@/server/api/server";
@@ -23,14 +23,7 @@ export default async function UsageStatementsPage({ params }: PageProps<"/dashbo
             <p className="text-sm text-muted-foreground">No statement yet: months are billed after they end.</p>
           ) : (
             <Table aria-label="Usage statements">
-              <TableHeader>
-                <TableRow>
-                  <TableHead>Month</TableHead>
-                  <TableHead>Plan</TableHead>
-                  <TableHead numeric>Events</TableHead>
-                  <TableHead numeric>Overage</TableHead>
-                </TableRow>
-              </TableHeader>
+              <TableColumns columns={["Month", "Plan", { label: "Events", numeric: true }, { label: "Overage", numeric: true }]} />
               <TableBody>
                 {statements.map((s) => (
                   <TableRow key={s.period}>

@@ -3,7 +3,7 @@ import Link from "next/link";
 import { PageHeader } from "@/components/dashboard/page-header";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent } from "@/components/ui/card";
-import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
+import { Table, TableBody, TableCell, TableColumns, TableRow } from "@/components/ui/table";
 import { formatPrice } from "@/lib/format-price";
 import { rethrowForPage } from "@/server/api/page-errors";
 import { getServerApi } from "@/server/api/server";
@@ -37,16 +37,7 @@ export default async function UsageStatementPage({ params }: PageProps<"/dashboa
       <Card>
         <CardContent className="pt-6">
           <Table aria-label="Statement lines">
-            <TableHeader>
-              <TableRow>
-                <TableHead>Metric</TableHead>
-                <TableHead numeric>Used</TableHead>
-                <TableHead numeric>Included</TableHead>
-                <TableHead numeric>Billable</TableHead>
-                <TableHead numeric>Unit price</TableHead>
-                <TableHead numeric>Amount</TableHead>
-              </TableRow>
-            </TableHeader>
+            <TableColumns columns={["Metric", { label: "Used", numeric: true }, { label: "Included", numeric: true }, { label: "Billable", numeric: true }, { label: "Unit price", numeric: true }, { label: "Amount", numeric: true }]} />
             <TableBody>
               {statement.lines.map((l) => (
                 <TableRow key={l.metric}>
