@@ -7,6 +7,7 @@ import { SubmitButton } from "@/components/submit-button";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { FormField } from "@/components/ui/form-field";
+import { NewPasswordField } from "../new-password-field";
 import { useTRPC } from "@/lib/trpc/client";
 import { messageOf } from "@/lib/trpc/errors";
 import type { FormState } from "../actions";
@@ -37,17 +38,7 @@ export function NewAccountForm({ token, email, minPasswordLength }: { token: str
       <input type="hidden" name="token" value={token} />
       <FormField id="invite-account-email" label="Email" type="email" value={email} readOnly aria-readonly hint="The invited address; it is verified by this link." />
       <FormField id="name" name="name" label="Your name" autoComplete="name" required defaultValue={state.values?.name} error={fe.name?.[0]} />
-      <FormField
-        id="password"
-        name="password"
-        type="password"
-        label="Password"
-        autoComplete="new-password"
-        required
-        minLength={minPasswordLength}
-        hint={`At least ${minPasswordLength} characters.`}
-        error={fe.password?.[0]}
-      />
+      <NewPasswordField minLength={minPasswordLength} error={fe.password?.[0]} />
       <SubmitButton pendingLabel="Creating your account…">Create account and join</SubmitButton>
     </form>
   );

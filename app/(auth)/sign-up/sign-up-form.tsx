@@ -3,6 +3,7 @@
 import { SubmitButton } from "@/components/submit-button";
 import { Alert } from "@/components/ui/alert";
 import { FormField } from "@/components/ui/form-field";
+import { NewPasswordField } from "../new-password-field";
 import { signUpAction } from "../actions";
 import { useFormAction } from "../use-form-action";
 
@@ -14,17 +15,7 @@ export function SignUpForm({ minPasswordLength }: { minPasswordLength: number })
       {state.error && !Object.keys(fe).length ? <Alert variant="error">{state.error}</Alert> : null}
       <FormField id="name" name="name" label="Your name" autoComplete="name" required defaultValue={state.values?.name} error={fe.name?.[0]} />
       <FormField id="email" name="email" type="email" label="Email" autoComplete="email" required defaultValue={state.values?.email} error={fe.email?.[0]} />
-      <FormField
-        id="password"
-        name="password"
-        type="password"
-        label="Password"
-        autoComplete="new-password"
-        required
-        minLength={minPasswordLength}
-        hint={`At least ${minPasswordLength} characters.`}
-        error={fe.password?.[0]}
-      />
+      <NewPasswordField minLength={minPasswordLength} error={fe.password?.[0]} />
       <SubmitButton pendingLabel="Creating your account…">Create account</SubmitButton>
     </form>
   );
