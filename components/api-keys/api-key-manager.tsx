@@ -7,6 +7,7 @@ import { toast } from "sonner";
 import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
+import { InlineConfirm } from "@/components/ui/inline-confirm";
 import { FormField } from "@/components/ui/form-field";
 import { Label } from "@/components/ui/label";
 import { QueryState } from "@/components/ui/query-state";
@@ -156,14 +157,13 @@ export function ApiKeyManager({ tenantSlug, scopes }: { tenantSlug?: string; sco
                     </TableCell>
                     <TableCell className="text-right">
                       {k.status === "revoked" ? null : confirming === k.id ? (
-                        <span className="inline-flex gap-1" role="group" aria-label={`Confirm revoking ${k.name}`}>
-                          <Button type="button" size="sm" variant="destructive" pending={revokeShop.isPending || revokePlatform.isPending} onClick={() => revoke(k.id)}>
-                            Confirm revoke
-                          </Button>
-                          <Button type="button" size="sm" variant="ghost" onClick={() => setConfirming(null)}>
-                            Cancel
-                          </Button>
-                        </span>
+                        <InlineConfirm
+                          label={`Confirm revoking ${k.name}`}
+                          action="Confirm revoke"
+                          pending={revokeShop.isPending || revokePlatform.isPending}
+                          onConfirm={() => revoke(k.id)}
+                          onCancel={() => setConfirming(null)}
+                        />
                       ) : (
                         <Button type="button" size="sm" variant="outline" onClick={() => setConfirming(k.id)} aria-label={`Revoke ${k.name}`}>
                           Revoke

@@ -7,6 +7,7 @@ import { toast } from "sonner";
 import { Alert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
+import { InlineConfirm } from "@/components/ui/inline-confirm";
 import { FormField } from "@/components/ui/form-field";
 import { Label } from "@/components/ui/label";
 import { QueryState } from "@/components/ui/query-state";
@@ -109,17 +110,7 @@ export function TeamManager({ tenantSlug, role }: { tenantSlug: string; role: Me
   const busy = revoke.isPending || remove.isPending || transfer.isPending || leave.isPending || changeRole.isPending;
 
   function confirmation(label: string, action: string) {
-    return (
-      <span className="inline-flex flex-wrap items-center justify-end gap-1" role="group" aria-label={label}>
-        <span className="text-xs text-muted-foreground">{label}?</span>
-        <Button type="button" size="sm" variant="destructive" pending={busy} onClick={confirm}>
-          {action}
-        </Button>
-        <Button type="button" size="sm" variant="ghost" onClick={() => setPending(null)}>
-          Cancel
-        </Button>
-      </span>
-    );
+    return <InlineConfirm label={label} ask action={action} pending={busy} onConfirm={confirm} onCancel={() => setPending(null)} />;
   }
 
   function memberActions(m: TeamMember) {
